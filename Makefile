@@ -1,0 +1,50 @@
+# Two commands matter: `make run` and `make test`. Every target sets up what it needs,
+# and set-up steps leave stamps so a second run is fast.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip --cache-dir .cache/pip --disable-pip-version-check
+VENV_STAMP := .venv/.installed
+SYSDEPS_STAMP := .cache/sysdeps.stamp
+# Debian packages the product and its tests need (servers are started by the tests themselves).
+APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sipp \
+	libopus-dev libopusfile-dev libsoxr-dev pkg-config
+PYTEST_ARGS ?=
+
+.PHONY: setup venv sysdeps test run lint console bench clean
+
+setup: venv sysdeps
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.lock pyproject.toml
+	@test -x .venv/bin/python || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --no-deps -e .
+	@touch $@
+
+sysdeps: $(SYSDEPS_STAMP)
+
+$(SYSDEPS_STAMP):
+	@mkdir -p .cache
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+test: setup
+	@set +e; $(PY) -m pytest -q $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+run: setup
+	$(PY) -m booking seed
+	$(PY) -m booking availability --visit-type checkup --limit 5
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy agent booking web sim bench
+
+clean:
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
