@@ -6,7 +6,7 @@ PIP := .venv/bin/pip --cache-dir .cache/pip --disable-pip-version-check
 VENV_STAMP := .venv/.installed
 SYSDEPS_STAMP := .cache/sysdeps.stamp
 # Debian packages the product and its tests need (servers are started by the tests themselves).
-APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sipp \
+APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sip-tester \
 	libopus-dev libopusfile-dev libsoxr-dev pkg-config
 PYTEST_ARGS ?=
 
