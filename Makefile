@@ -10,9 +10,9 @@ APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sip-tester
 	libopus-dev libopusfile-dev libsoxr-dev pkg-config
 PYTEST_ARGS ?=
 
-.PHONY: setup venv sysdeps test run lint console bench clean
+.PHONY: setup venv sysdeps test run lint console bench clean frontend livekit-server
 
-setup: venv sysdeps
+setup: venv sysdeps frontend livekit-server
 
 venv: $(VENV_STAMP)
 
@@ -37,9 +37,31 @@ test: setup
 	@set +e; $(PY) -m pytest -q $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
+# Starts livekit-server, the worker and the web app (scripts/run.py); Ctrl-C stops all.
 run: setup
-	$(PY) -m booking seed
-	$(PY) -m booking availability --visit-type checkup --limit 5
+	$(PY) scripts/run.py
+
+# livekit-server from its Go module at a pinned version; the binary is the stamp.
+LIVEKIT_VERSION := v1.13.5
+LIVEKIT_SERVER := .tools/bin/livekit-server
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
+livekit-server: $(LIVEKIT_SERVER)
+
+$(LIVEKIT_SERVER):
+	@mkdir -p .tools/bin
+	@echo "building livekit-server $(LIVEKIT_VERSION) (first time only, a few minutes)"
+	GOBIN=$(CURDIR)/.tools/bin $(GO) install github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION)
+	mv -f .tools/bin/server $@
+
+# The patient page's browser dependencies (livekit-client), from npm, served locally.
+FRONTEND_STAMP := web/frontend/node_modules/.installed
+frontend: $(FRONTEND_STAMP)
+
+$(FRONTEND_STAMP): web/frontend/package.json web/frontend/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	cd web/frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint: venv
 	.venv/bin/ruff check .

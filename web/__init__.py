@@ -1,0 +1,1 @@
+"""The clinic web app: patient page, token endpoint, staff console (web/staff)."""
