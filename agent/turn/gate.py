@@ -1,0 +1,245 @@
+"""The verification gate: pure decisions about speech heard while the agent talks.
+
+The controller feeds it VAD start/end, STT events (opaque objects plus their text) and the
+agent's playout end; it answers with effects: forward held events to the framework, stop the
+agent, resume the agent, or check back after a delay. No livekit objects in here, so every
+rule can be tested with a hand-moved clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .lexicon import is_backchannel
+from .overlap import OverlapKind, classify_overlap
+from .presets import TurnPreset
+
+E = TypeVar("E")
+
+
+@dataclass(frozen=True)
+class Forward(Generic[E]):
+    """Send these STT events to the framework now (they become the user's turn)."""
+
+    events: tuple[E, ...]
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    """Stop the agent: real interruption (or a DTMF press)."""
+
+    reason: str
+    latency_s: float
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Resume the paused agent where it stopped; the overlap was a backchannel or noise."""
+
+    verdict: OverlapKind
+    latency_s: float
+
+
+@dataclass(frozen=True)
+class CheckAfter:
+    """Call `on_timer` after this many seconds."""
+
+    delay_s: float
+
+
+Effect = Forward[E] | Interrupt | Resume | CheckAfter
+
+
+@dataclass
+class _Overlap(Generic[E]):
+    started_at: float
+    ended_at: float | None = None
+    finals: str = ""
+    interim: str = ""
+    peak_dbfs: float | None = None
+    held: list[E] = field(default_factory=list)
+    verdict: OverlapKind = "undecided"
+    final_after_end: bool = False
+    resumed: bool = False
+
+    @property
+    def words(self) -> str:
+        return f"{self.finals} {self.interim}".strip()
+
+
+@dataclass
+class _Dropped(Generic[E]):
+    events: list[E]
+    ended_at: float
+    text: str
+
+
+class OverlapGate(Generic[E]):
+    def __init__(self, preset: TurnPreset) -> None:
+        self.preset = preset
+        self._overlap: _Overlap[E] | None = None
+        self._dropped: _Dropped[E] | None = None
+        self.verdicts: list[tuple[OverlapKind, str]] = []
+        """Every settled overlap: (verdict, words) — the controller turns these into metrics."""
+
+    # region inputs
+
+    @property
+    def holding(self) -> bool:
+        return self._overlap is not None and self._overlap.verdict != "interruption"
+
+    @property
+    def open(self) -> bool:
+        return self._overlap is not None
+
+    def on_user_speech_start(self, now: float, *, agent_speaking: bool) -> list[Effect[E]]:
+        ov = self._overlap
+        if ov is not None and (
+            not self.preset.barge_in or (not ov.resumed and ov.verdict == "undecided")
+        ):
+            # a short pause inside one utterance, or turn_by_turn collecting everything said
+            # over the agent: same overlap
+            ov.ended_at = None
+            return []
+        if ov is not None:
+            effects = self._settle(now)
+        else:
+            effects = []
+        if agent_speaking and self.preset.gate:
+            self._overlap = _Overlap(started_at=now)
+            self._dropped = None
+        return effects
+
+    def on_energy(self, dbfs: float) -> None:
+        ov = self._overlap
+        if ov is not None and ov.ended_at is None:
+            ov.peak_dbfs = dbfs if ov.peak_dbfs is None else max(ov.peak_dbfs, dbfs)
+
+    def on_stt(self, event: E, text: str, *, final: bool, now: float) -> list[Effect[E]]:
+        ov = self._overlap
+        if ov is None or (ov.verdict == "interruption" and self.preset.barge_in):
+            return [Forward((event,))]
+        ov.held.append(event)
+        if final:
+            ov.finals = f"{ov.finals} {text}".strip()
+            ov.interim = ""
+            if ov.ended_at is not None:
+                ov.final_after_end = True
+        elif text:
+            ov.interim = text
+        return self._decide(now, speech_over=ov.ended_at is not None and final)
+
+    def on_user_speech_end(self, now: float) -> list[Effect[E]]:
+        ov = self._overlap
+        if ov is None:
+            return []
+        ov.ended_at = now
+        effects = self._decide(now, speech_over=True)
+        unsettled = ov.verdict in ("undecided", "backchannel", "noise")
+        if self.preset.barge_in and self._overlap is ov and unsettled:
+            # give the STT its chance to deliver (or revise) the words before we settle
+            effects.append(CheckAfter(self.preset.noise_wait_s))
+        return effects
+
+    def on_timer(self, now: float) -> list[Effect[E]]:
+        ov = self._overlap
+        if ov is None or ov.ended_at is None or not self.preset.barge_in:
+            return []
+        if now - ov.ended_at < self.preset.noise_wait_s - 1e-6:
+            return []
+        effects: list[Effect[E]] = []
+        if ov.verdict == "undecided":
+            verdict = classify_overlap(
+                ov.words, ov.ended_at - ov.started_at, ov.peak_dbfs, final=True, preset=self.preset
+            )
+            effects += self._apply(ov, verdict, now)
+        if self._overlap is ov:
+            effects += self._settle(now)
+        return effects
+
+    def on_agent_speech_done(
+        self, now: float, *, interrupted: bool, ended_with_question: bool
+    ) -> list[Effect[E]]:
+        """The agent's reply finished playing (or was stopped)."""
+        ov = self._overlap
+        if ov is not None:
+            if not self.preset.barge_in or ov.verdict in ("undecided", "interruption"):
+                # the patient spoke as we ended (late barge-in) or while we talked in
+                # turn_by_turn: what they said is the next turn
+                self._overlap = None
+                keep = ov.verdict != "noise" and not (
+                    ov.verdict == "backchannel" and not ended_with_question
+                )
+                self.verdicts.append((ov.verdict, ov.words))
+                return [Forward(tuple(ov.held))] if keep and ov.held else []
+            if ov.verdict == "backchannel" and ended_with_question and not interrupted:
+                self._overlap = None
+                self.verdicts.append(("backchannel", ov.words))
+                return [Forward(tuple(ov.held))] if ov.held else []
+            return []
+        dropped = self._dropped
+        if (
+            dropped is not None
+            and ended_with_question
+            and not interrupted
+            and now - dropped.ended_at <= self.preset.late_answer_window_s
+        ):
+            # "okay" just before the end of "shall I book it?" answers the question
+            self._dropped = None
+            return [Forward(tuple(dropped.events))]
+        return []
+
+    # endregion
+
+    def _decide(self, now: float, *, speech_over: bool) -> list[Effect[E]]:
+        ov = self._overlap
+        assert ov is not None
+        duration = (ov.ended_at or now) - ov.started_at
+        verdict = classify_overlap(
+            ov.words, duration, ov.peak_dbfs, final=speech_over, preset=self.preset
+        )
+        if verdict == "noise" and speech_over and not ov.words and not ov.final_after_end:
+            verdict = "undecided"  # the STT may not have spoken yet: wait for on_timer
+        return self._apply(ov, verdict, now)
+
+    def _apply(self, ov: _Overlap[E], verdict: OverlapKind, now: float) -> list[Effect[E]]:
+        if verdict == "undecided" or verdict == ov.verdict:
+            if verdict in ("backchannel", "noise") and ov.final_after_end:
+                return self._settle(now)
+            return []
+        ov.verdict = verdict
+        latency = now - ov.started_at
+        if verdict == "interruption":
+            if not self.preset.barge_in:
+                return []  # turn_by_turn: held until the agent finishes
+            self._overlap = ov  # stays open: the rest of this utterance passes through
+            held, ov.held = tuple(ov.held), []
+            self.verdicts.append(("interruption", ov.words))
+            return [Interrupt("speech", latency), Forward(held)]
+        effects: list[Effect[E]] = []
+        if self.preset.barge_in and not ov.resumed:
+            ov.resumed = True
+            effects.append(Resume(verdict, latency))
+        if ov.final_after_end:
+            effects += self._settle(now)
+        return effects
+
+    def _settle(self, now: float) -> list[Effect[E]]:
+        """Close the overlap; a backchannel/noise is dropped (kept aside for a late answer)."""
+        ov = self._overlap
+        if ov is None or not self.preset.barge_in:
+            return []  # turn_by_turn: only the end of the agent's reply closes it
+        self._overlap = None
+        if ov.verdict == "interruption":
+            held = tuple(ov.held)
+            return [Forward(held)] if held else []
+        if ov.verdict == "undecided":
+            ov.verdict = "noise" if not ov.words else "interruption"
+            if ov.verdict == "interruption":
+                self.verdicts.append(("interruption", ov.words))
+                return [Forward(tuple(ov.held))]
+        self.verdicts.append((ov.verdict, ov.words))
+        if ov.verdict == "backchannel" or is_backchannel(ov.words):
+            self._dropped = _Dropped(list(ov.held), ov.ended_at or now, ov.words)
+        return []

@@ -1,0 +1,117 @@
+"""Words that decide what an overlap was: backchannels, stop cues, fillers."""
+
+from __future__ import annotations
+
+import re
+
+# Said while someone else talks, meaning "go on". Only a backchannel as the WHOLE utterance.
+BACKCHANNEL_PHRASES: frozenset[str] = frozenset(
+    {
+        "mhm",
+        "mm",
+        "mmm",
+        "hmm",
+        "mm hmm",
+        "mhmm",
+        "uh huh",
+        "uhuh",
+        "okay",
+        "ok",
+        "kay",
+        "right",
+        "yeah",
+        "yep",
+        "yup",
+        "yes",
+        "sure",
+        "got it",
+        "alright",
+        "all right",
+        "i see",
+        "cool",
+        "great",
+        "perfect",
+        "good",
+        "fine",
+        "uh",
+        "um",
+        "ah",
+        "oh",
+    }
+)
+# single tokens that may make up a backchannel ("okay okay", "yeah right", "oh okay")
+_BACKCHANNEL_TOKENS: frozenset[str] = frozenset(
+    w for phrase in BACKCHANNEL_PHRASES for w in phrase.split()
+)
+
+# One of these anywhere in the overlap makes it a real interruption at once.
+STOP_CUES: frozenset[str] = frozenset(
+    {
+        "wait",
+        "no",
+        "nope",
+        "stop",
+        "sorry",
+        "hold",
+        "hang",
+        "actually",
+        "excuse",
+        "pardon",
+        "what",
+        "huh",
+        "instead",
+        "cancel",
+        "repeat",
+        "again",
+        "but",
+        "not",
+        "hello",
+        "operator",
+        "person",
+        "human",
+        "question",
+    }
+)
+
+_SPELLINGS: dict[str, str] = {
+    "uh-huh": "uh huh",
+    "uh-uh": "uh uh",
+    "mm-hmm": "mm hmm",
+    "mm-hm": "mm hmm",
+    "m-hm": "mm hmm",
+    "mhmm": "mm hmm",
+    "okey": "okay",
+    "o.k.": "ok",
+    "alrighty": "alright",
+}
+_NON_WORD = re.compile(r"[^a-z0-9' ]+")
+
+
+def normalize(text: str) -> list[str]:
+    """Lower-case word tokens; hyphenated backchannels ("uh-huh") become their spaced form."""
+    lowered = text.lower()
+    for spelled, canonical in _SPELLINGS.items():
+        lowered = lowered.replace(spelled, canonical)
+    lowered = _NON_WORD.sub(" ", lowered.replace("-", " "))
+    return [w.strip("'") for w in lowered.split() if w.strip("'")]
+
+
+def is_backchannel_words(words: list[str]) -> bool:
+    """True when every word belongs to a backchannel ("okay", "yeah sure", "mm hmm")."""
+    if not words:
+        return False
+    return all(w in _BACKCHANNEL_TOKENS for w in words)
+
+
+def is_backchannel(text: str) -> bool:
+    """The whole utterance is a backchannel: "mhm", "uh-huh", "okay", "got it", "yeah sure"."""
+    return is_backchannel_words(normalize(text))
+
+
+def content_words(words: list[str]) -> list[str]:
+    """Words that are not backchannel tokens."""
+    return [w for w in words if w not in _BACKCHANNEL_TOKENS]
+
+
+def has_stop_cue(words: list[str]) -> bool:
+    return any(w in STOP_CUES for w in words)
