@@ -48,16 +48,26 @@ class Window:
             return False
         return self.before is None or _earlier(start, self.before)
 
-    def anchor(self, day: date) -> datetime | None:
-        """The moment the caller aimed at, to rank other times that day by closeness."""
-        for bound in (self.after, self.before):
-            if isinstance(bound, datetime):
-                return datetime.combine(day, bound.time())
-            if isinstance(bound, time):
-                return datetime.combine(day, bound)
+    def distance(self, start: datetime) -> float:
+        """Seconds between `start` and the nearest edge of the window on that day (0 inside)."""
+        lo, hi = time(0, 0), None
         if self.part_of_day is not None:
-            return datetime.combine(day, PARTS_OF_DAY[self.part_of_day][0])
-        return None
+            lo, hi = PARTS_OF_DAY[self.part_of_day]
+        if self.after is not None:
+            lo = max(lo, _time_of(self.after))
+        if self.before is not None:
+            b = _time_of(self.before)
+            hi = b if hi is None else min(hi, b)
+        day = start.date()
+        if start < datetime.combine(day, lo):
+            return (datetime.combine(day, lo) - start).total_seconds()
+        if hi is not None and start >= datetime.combine(day, hi):
+            return (start - datetime.combine(day, hi)).total_seconds() + 1
+        return 0.0
+
+
+def _time_of(bound: time | datetime) -> time:
+    return bound.time() if isinstance(bound, datetime) else bound
 
 
 def _earlier(start: datetime, bound: time | datetime) -> bool:

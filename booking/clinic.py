@@ -258,7 +258,7 @@ def _week(raw: Mapping[str, Any], where: str) -> dict[int, OpenHours | None]:
 
 def _required(raw: Mapping[str, Any], key: str) -> Any:
     if key not in raw or raw[key] is None:
-        raise KeyError(f"missing field {key!r}")
+        raise ValueError(f"missing field {key!r}")
     return raw[key]
 
 

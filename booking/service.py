@@ -222,13 +222,7 @@ class BookingService:
         same_days: list[Slot] = []
         if not window.is_open:
             cands = list(free_slots(self.clinic, providers, vt, days, any_time, claimed, now))
-            anchor = window.anchor(days[0])
-
-            def closeness(s: Slot) -> tuple[float, datetime]:
-                a = window.anchor(s.start.date()) or anchor
-                return (abs((s.start - a).total_seconds()) if a else 0.0, s.start)
-
-            same_days = sorted(cands, key=closeness)
+            same_days = sorted(cands, key=lambda s: (window.distance(s.start), s.start))
         nearby: list[Slot] = []
         span = self.options.alternative_days
         for delta in sorted(range(-span, span + 1), key=lambda d: (abs(d), d < 0)):
