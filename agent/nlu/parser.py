@@ -1,17 +1,293 @@
-"""Entry point: turn one transcribed patient utterance into an Utterance."""
+"""Entry point: turn one transcribed patient utterance into an `Utterance`.
+
+Pure and deterministic: the same text, `now` and `expecting` always give the same answer.
+Each extractor reports every mention with its position; with a self-repair ("no wait,
+Wednesday") the last mention of a slot wins, otherwise the first, and mentions after
+"not"/"instead of" are ignored.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import TypeVar
 
+from agent.nlu import dates, times
+from agent.nlu.corrections import is_correction, negated, starts_with_no
+from agent.nlu.dates import DayMention, find_days, month_name
+from agent.nlu.format import format_day
+from agent.nlu.intents import read_intents
+from agent.nlu.lexicon import DEFAULT_LEXICON, Lexicon
+from agent.nlu.names import find_name, title_case
+from agent.nlu.normalize import clean, words_only
+from agent.nlu.numbers import words_to_digits
+from agent.nlu.phone import find_phone
+from agent.nlu.selection import find_selection
 from agent.nlu.types import Intent, Utterance
 
+EXPECTING = frozenset(
+    {"name", "date_of_birth", "name_and_dob", "time", "day", "confirmation", "visit_type",
+     "selection", "phone"}
+)  # fmt: skip
+_FILLER_ONLY = re.compile(r"^(?:(?:um+|uh+|er+|ah+|hmm+|mm+|eh|oh|huh|the|a|so|like|well)\s*)*$")
+_DOB_CUE = re.compile(r"\b(?:born|birth|birthday|dob|d o b|date of birth|birthdate)\b")
+_ANY_TIME = re.compile(
+    r"\b(?:any ?time|whatever works|whatever you have|whenever|doesn't matter|does not matter|"
+    r"don't mind|do not mind|no preference|either (?:is fine|one|works|way|is good)|whichever|"
+    r"i'm flexible|i am flexible|i'm easy|anything (?:works|is fine|is good|is okay)|"
+    r"any (?:day|slot|one|of them) (?:is fine|works|is good)|earliest available|"
+    r"first available|soonest (?:available|possible)|as soon as possible|asap|"
+    r"don't care|open schedule)\b"
+)
+_INSURER_AFTER_TAKE = re.compile(
+    r"\b(?:take|accept|have|with|covered by|insured with) (?P<ins>[a-z]+(?: [a-z]+)?)"
+)
+_NOT_INSURER = frozenset(
+    "insurance my it the a an credit cards card cash checks check that this any and or "
+    "care medical plan coverage new patients kids children walk ins appointments".split()
+)
+_ACTIONS = frozenset(Intent) - {Intent.GREETING, Intent.ACK, Intent.UNKNOWN, Intent.INFORM}
 
-def parse(text: str, *, now: datetime, expecting: str | None = None) -> Utterance:
-    """Placeholder until the real parser lands: recognises yes/no only."""
-    words = text.lower().strip(" .!?,").split()
-    if words[:1] in (["yes"], ["yeah"], ["correct"]):
-        return Utterance(text=text, intents=frozenset({Intent.AFFIRM}))
-    if words[:1] in (["no"], ["nope"]):
-        return Utterance(text=text, intents=frozenset({Intent.DENY}))
-    return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
+T = TypeVar("T")
+
+
+def _pick(items: Sequence[T], last: bool) -> T | None:
+    if not items:
+        return None
+    return items[-1] if last else items[0]
+
+
+def parse(
+    text: str,
+    *,
+    now: datetime,
+    expecting: str | None = None,
+    lexicon: Lexicon = DEFAULT_LEXICON,
+) -> Utterance:
+    """Understand one patient utterance, relative to the clinic clock `now`.
+
+    `expecting` is what the agent just asked for (see `EXPECTING`); it biases readings such
+    as a bare "two" (a time) or "okay" (a yes). Raises TypeError/ValueError on bad arguments.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() needs the transcript as str, got {type(text).__name__}")
+    if not isinstance(now, datetime):
+        raise TypeError("parse() needs `now` as a datetime (clinic local time)")
+    if expecting is not None and expecting not in EXPECTING:
+        raise ValueError(f"unknown expecting={expecting!r}; use one of {sorted(EXPECTING)}")
+
+    cleaned = clean(text)
+    plain = words_only(cleaned)
+    if not plain or _FILLER_ONLY.match(plain):
+        return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
+    digits = words_to_digits(cleaned)
+    correction = is_correction(plain)
+    problems: list[str] = []
+
+    # Days: split date mentions into the date of birth and the appointment day.
+    day_mentions = find_days(digits, now, expecting)
+    dob, day = _split_days(day_mentions, digits, plain, now, expecting, correction, problems)
+
+    # Times and parts of day.
+    taken = [(d.start, d.end) for d in day_mentions]
+    bare_ok = expecting in (None, "time", "confirmation") and not day_mentions
+    time_mentions = [
+        t for t in times.find_times(digits, taken, bare_ok=bare_ok) if not negated(digits, t.start)
+    ]
+    part_mentions = [p for p in times.find_parts(digits) if not negated(digits, p.start)]
+    part = _pick([p.part for p in part_mentions], correction)
+    chosen_time = _pick(time_mentions, correction)
+    clock: time | None = times.resolve(chosen_time, part) if chosen_time else None
+    relation = chosen_time.relation if chosen_time else None
+    if part is None and chosen_time is not None and chosen_time.part:
+        part = chosen_time.part
+
+    visit_type = _visit_type(plain, lexicon, correction)
+    provider = _lexicon_pick(plain, lexicon, lexicon.provider_regex, lexicon.providers, correction)
+    insurer = _insurer(plain, lexicon)
+
+    reading = read_intents(plain, expecting)
+    intents = set(reading.intents)
+    selection = find_selection(plain, expecting)
+    if selection is not None:
+        intents.add(Intent.SELECT)
+        if selection == "closest_after":
+            clock, relation = None, None  # "after that" refers to the offer, not a clock time
+    if _ANY_TIME.search(plain) and clock is None:
+        intents.add(Intent.ANY_TIME)
+    if insurer is not None:
+        intents.add(Intent.ASK_INSURANCE)
+
+    name, name_confidence = find_name(cleaned, text, expecting)
+    if name is not None and provider is not None and name.split()[-1] == provider:
+        if not re.search(r"\b(?:my name|this is|i'm|i am|name's)\b", plain):
+            name = None  # "Doctor Patel" answered to a name question is the provider
+    phone = find_phone(digits, expecting)
+
+    slots_present = any(
+        v is not None for v in (visit_type, provider, day, part, clock, name, dob, phone)
+    )
+    if starts_with_no(plain) and (day or clock or part or visit_type or provider or dob or name):
+        correction = True
+    if correction and slots_present:
+        intents.discard(Intent.DENY)
+    if slots_present:
+        intents.discard(Intent.ACK)
+        if not intents & _ACTIONS:
+            intents.add(Intent.INFORM)
+    if not intents:
+        intents.add(Intent.UNKNOWN)
+
+    confidence = _confidence(
+        intents, plain, name_confidence, name, slots_present, reading.suspicious
+    )
+    return Utterance(
+        text=text,
+        intents=frozenset(intents),
+        visit_type=visit_type,
+        provider=provider,
+        day=day,
+        part_of_day=part,
+        time=clock,
+        time_relation=relation,
+        name=name,
+        date_of_birth=dob,
+        phone=phone,
+        correction=correction,
+        selection=selection,
+        topic=reading.topic if Intent.CLARIFY in intents else None,
+        problems=tuple(dict.fromkeys(problems)),
+        confidence=confidence,
+        insurer=insurer,
+        suspicious=reading.suspicious,
+    )
+
+
+def _split_days(
+    mentions: list[DayMention],
+    digits: str,
+    plain: str,
+    now: datetime,
+    expecting: str | None,
+    correction: bool,
+    problems: list[str],
+) -> tuple[date | None, date | None]:
+    today = now.date()
+    expecting_dob = expecting in ("date_of_birth", "name_and_dob")
+    cue = _DOB_CUE.search(digits)
+    dob_mentions: list[DayMention] = []
+    day_mentions: list[DayMention] = []
+    for m in mentions:
+        cued = cue is not None and (cue.start() < m.start or m.start - cue.end() < 40)
+        if m.kind == "absolute" and (
+            expecting_dob or cued or (m.year is not None and m.year < today.year)
+        ):
+            dob_mentions.append(m)
+        elif not negated(digits, m.start):
+            day_mentions.append(m)
+    dob: date | None = None
+    chosen = _pick(dob_mentions, correction)
+    if chosen is not None:
+        if chosen.problem:
+            problems.append(chosen.problem)
+        elif chosen.year is None:
+            problems.append("I need the year too")
+        elif chosen.day is not None and chosen.day > today:
+            problems.append("That date of birth is in the future")
+        elif chosen.day is not None and chosen.day.year < today.year - 120:
+            problems.append(f"{chosen.day.year} is too long ago for a date of birth")
+        else:
+            dob = chosen.day
+    appointment = _pick(day_mentions, correction)
+    day: date | None = None
+    if appointment is not None:
+        if appointment.problem:
+            problems.append(appointment.problem)
+        if appointment.day is not None and appointment.day < today:
+            problems.append(f"{format_day(appointment.day)} has already passed")
+        elif appointment.day is not None:
+            day = appointment.day
+        elif appointment.problem is None and appointment.month and appointment.dom:
+            problems.append(f"I couldn't place {month_name(appointment.month)} {appointment.dom}")
+    return dob, day
+
+
+def _visit_type(plain: str, lexicon: Lexicon, correction: bool) -> str | None:
+    strong = [
+        (m.start(), lexicon.canonical(lexicon.visit_types, m.group(0)))
+        for m in lexicon.visit_regex.finditer(plain)
+        if not negated(plain, m.start())
+    ]
+    if strong:
+        kinds = [k for _, k in strong]
+        if correction:
+            return kinds[-1]
+        # A new patient needs the long new-patient visit whatever they come in for.
+        return "new patient" if "new patient" in kinds else kinds[0]
+    weak = [m for m in lexicon.symptom_regex.finditer(plain) if not negated(plain, m.start())]
+    return "sick visit" if weak else None
+
+
+def _lexicon_pick(
+    plain: str,
+    lexicon: Lexicon,
+    rx: re.Pattern[str],
+    table: object,
+    correction: bool,
+) -> str | None:
+    hits = [m for m in rx.finditer(plain) if not negated(plain, m.start())]
+    hit = _pick(hits, correction)
+    if hit is None:
+        return None
+    return lexicon.canonical(lexicon.providers, hit.group(0))
+
+
+def _insurer(plain: str, lexicon: Lexicon) -> str | None:
+    m = lexicon.insurer_regex.search(plain)
+    if m:
+        if m.group(0) == "united" and not re.search(r"\b(?:insurance|take|accept|have)\b", plain):
+            return None
+        return lexicon.canonical(lexicon.insurers, m.group(0))
+    if re.search(r"\b(?:do|does) (?:you|the clinic|y'all) (?:take|accept)\b|\binsurance\b", plain):
+        n = _INSURER_AFTER_TAKE.search(plain)
+        if n:
+            words = [w for w in n.group("ins").split() if w not in _NOT_INSURER]
+            if words and words == n.group("ins").split()[: len(words)]:
+                return title_case(" ".join(words))
+    return None
+
+
+def _confidence(
+    intents: set[Intent],
+    plain: str,
+    name_confidence: float,
+    name: str | None,
+    slots_present: bool,
+    suspicious: bool,
+) -> float:
+    if intents == {Intent.UNKNOWN}:
+        words = plain.split()
+        # A real but unhelpful sentence is likelier misunderstood than noise is.
+        known = sum(1 for w in words if w in _COMMON)
+        value = 0.3 if words and known / len(words) >= 0.5 else 0.1
+    elif intents == {Intent.INFORM} and name is not None and slots_present:
+        value = name_confidence if name_confidence else 1.0
+    elif intents == {Intent.ACK}:
+        value = 0.8
+    else:
+        value = 1.0
+    return min(value, 0.4) if suspicious else value
+
+
+_COMMON = frozenset(
+    """i you we he she it they me my your the a an and or but to of in on at for with is are
+    was were be do does did have has had not no yes what when where how why who which that
+    this know mean think want need like can could would will just really so well okay ok
+    please thanks sorry um uh maybe about there here go get got see say said""".split()
+)
+
+
+def warm() -> None:
+    """Load the date parser's data now (a few hundred ms) rather than on a caller's turn."""
+    dates.warm()

@@ -29,6 +29,11 @@ class Intent(StrEnum):
     SELECT = "select"
     ANY_TIME = "any_time"
     UNKNOWN = "unknown"
+    # Added after the first contract (additive): an answer that only carries slot values
+    # ("Thursday at two", "Maria Lopez"), and a bare acknowledgement ("okay", "mhm",
+    # "thanks") heard outside a confirmation question.
+    INFORM = "inform"
+    ACK = "ack"
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,6 @@ class Utterance:
     topic: str | None = None  # CLARIFY target: copay|hours|address|parking|insurance|time|date|...
     problems: tuple[str, ...] = ()  # spoken-ready issues: "February 30 isn't a real date"
     confidence: float = 1.0  # how sure the parser is that it understood anything
+    # Additive fields (defaults keep the first contract valid):
+    insurer: str | None = None  # "Aetna" in "do you take Aetna?" (canonical spelling)
+    suspicious: bool = False  # prompt-injection style text ("ignore your instructions ...")

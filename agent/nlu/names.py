@@ -1,0 +1,122 @@
+"""Patient names: "my name is Maria Lopez", "this is Tom Becker", "Grace Kim, December first".
+
+A name is 1-4 word-like tokens that are not everyday words of a phone booking; a whole
+sentence ("I don't know what you mean") is never a name. Output is title-cased.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.nlu.dates import MONTHS, WEEKDAYS
+from agent.nlu.numbers import ORDINALS, TEENS, TENS, UNITS
+
+# Words that cannot be part of a name in this setting (function words, booking vocabulary).
+_NOT_NAME = frozenset(
+    """
+    a an the and or but if of to in on at for with from by about as into after before
+    i i'm im me my mine we us our you your he she it its it's they them their this that these
+    those there here what when where why how who whom which is am are was were be been being
+    do does did done have has had will would can could should may might must shall not no
+    yes yeah yep nope okay ok alright sure right well so just also too very really please
+    thanks thank hi hello hey bye goodbye sorry pardon excuse um uh er hmm mhm oh ah like
+    want wanted need needed book booked booking schedule appointment appointments appt
+    visit visits checkup check physical exam follow up sick shot vaccine vaccination flu new
+    patient doctor dr nurse practitioner clinic office time times day days week weeks month
+    morning afternoon evening tonight today tomorrow yesterday next last first second third
+    earliest earlier latest later one ones any anything anyone someone something nothing
+    know mean meant think understand said say says saying call calling called talk speak
+    person human agent operator receptionist real cancel reschedule change move confirm
+    correct wrong fine good great perfect works work born birth birthday date name named
+    number phone cell fever cough pain insurance copay cost price parking address hours open
+    closed available availability get got make made see come go going let let's don't
+    dont can't cant won't isn't wasn't didn't doesn't not never wait actually instead mean
+    again repeat spell spelled letter letters because since then than only all some
+    whatever whenever anytime matter noon o'clock oclock am pm half quarter past
+    """.split()
+)
+_ALL_BLOCKED = (
+    _NOT_NAME | set(MONTHS) | set(WEEKDAYS) | set(UNITS) | set(TEENS) | set(TENS) | set(ORDINALS)
+)
+
+_TOKEN = re.compile(r"^[a-z][a-z'\-]*[a-z]$|^[a-z]$")
+_CUE = re.compile(
+    r"\b(?P<cue>my name is|my name's|name is|name's|the name is|names|this is|it's|it is|"
+    r"i am|i'm|im|call me|patient is|under the name|under the name of|for the name|"
+    r"patient's name is|his name is|her name is|their name is|first and last name is)\s+"
+)
+_WEAK_CUES = {"this is", "it's", "it is", "i am", "i'm", "im"}
+_AFTER_INTRO = frozenset({",", ".", "!", "?", "and", "born", "date", "calling", "speaking", "here"})
+_SPELLED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+
+
+def title_case(name: str) -> str:
+    def cap(part: str) -> str:
+        if part.startswith("mc") and len(part) > 2:
+            return "Mc" + part[2:].capitalize()
+        if part.startswith("o'") and len(part) > 2:
+            return "O'" + part[2:].capitalize()
+        return part.capitalize()
+
+    return " ".join("-".join(cap(p) for p in word.split("-")) for word in name.split())
+
+
+def _name_tokens(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w in {",", ".", "?", "!"} or not _TOKEN.match(w) or w in _ALL_BLOCKED:
+            break
+        out.append(w)
+        if len(out) == 4:
+            break
+    return out
+
+
+def _join_spelled(cleaned: str) -> str:
+    """ "l o p e z" (a spelled name) -> "lopez"."""
+    return _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), cleaned)
+
+
+def _is_capitalised(original: str, tokens: list[str]) -> bool:
+    raw = {w.strip(".,!?").lower(): w.strip(".,!?") for w in original.split()}
+    return all(raw.get(t, "")[:1].isupper() for t in tokens)
+
+
+def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str | None, float]:
+    """(title-cased name or None, confidence in it)."""
+    text = _join_spelled(cleaned)
+    for m in _CUE.finditer(text):
+        tokens = _name_tokens(text[m.end() :].split())
+        if not tokens:
+            continue
+        weak = m.group("cue") in _WEAK_CUES
+        if weak and len(tokens) < 2 and expecting not in ("name", "name_and_dob"):
+            continue
+        rest = text[m.end() :].split()[len(tokens) :]
+        if weak and rest and rest[0] not in _AFTER_INTRO:
+            continue  # "I'm calling about ...", "this is for my son" are not introductions
+        return title_case(" ".join(tokens)), 1.0 if not weak else 0.9
+    words = text.split()
+    lead = _name_tokens(words)
+    if not lead:
+        return None, 0.0
+    rest = words[len(lead) :]
+    expecting_name = expecting in ("name", "name_and_dob")
+    if not rest:
+        if expecting_name:
+            return title_case(" ".join(lead)), 0.9
+        if 2 <= len(lead) <= 3 and _is_capitalised(original, lead):
+            return title_case(" ".join(lead)), 0.6
+        return None, 0.0
+    # "Grace Kim, December first ...", "Priya Nair, born May second ..."
+    follower = rest[0] if rest[0] not in {",", "."} else (rest[1] if len(rest) > 1 else "")
+    if (
+        follower in MONTHS
+        or follower in {"born", "date", "dob", "birthday", "my", "and"}
+        or (follower[:1].isdigit())
+    ):
+        if len(lead) >= 2 or expecting_name:
+            return title_case(" ".join(lead)), 0.9
+    if expecting_name and rest[0] in {",", ".", "please"} and len(lead) >= 1:
+        return title_case(" ".join(lead)), 0.8
+    return None, 0.0

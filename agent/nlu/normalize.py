@@ -1,0 +1,65 @@
+"""Clean a speech-to-text transcript into one lower-case string the extractors share."""
+
+from __future__ import annotations
+
+import re
+
+_PAUSE = re.compile(r"\[pause\s*\d*\]|\[(?:noise|silence|inaudible|music|laughter|cough)\]", re.I)
+_NOISE_PARENS = re.compile(
+    r"\((?:cough|coughs|noise|inaudible|laughs|sighs|background)[^)]*\)", re.I
+)
+_AMPM = re.compile(r"\b([ap])\.?\s?m\b\.?", re.I)
+_OCLOCK = re.compile(r"\bo['’ ]?\s?clock\b", re.I)
+_CURLY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " , ", "–": " , "})
+# Hyphens between letters are spoken joins ("twenty-five", "check-up"); between digits they
+# belong to dates and phone numbers, so only the first kind becomes a space.
+_LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])|(?<=[a-z])-(?=\d)|(?<=\d)-(?=[a-z])")
+_DR = re.compile(r"\bdr\b\.?")
+_SPACES = re.compile(r"\s+")
+# Keep characters the extractors look at: letters, digits, apostrophes, ':/.,-?!' and '$'.
+_JUNK = re.compile(r"[^a-z0-9'\s:/.,\-?!$]")
+# Small, common speech-to-text confusions for words the parser relies on.
+_STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bcheck ups?\b", "checkup"),
+        (r"\bcheckups\b", "checkup"),
+        (r"\bfollow ?ups?\b", "follow up"),
+        (r"\bfollowup\b", "follow up"),
+        (r"\bto ?morrow\b|\btomorow\b|\btommorow\b|\btommorrow\b", "tomorrow"),
+        (r"\bwensday\b|\bwednes day\b", "wednesday"),
+        (r"\bthurs\b|\bthur\b", "thursday"),
+        (r"\btues\b", "tuesday"),
+        (r"\bweds?\b", "wednesday"),
+        (r"\bco ?pay(?:ment)?s?\b|\bcopays\b|\bco-pays?\b", "copay"),
+        (r"\bdoc\b", "doctor"),
+        (r"\bphysicals\b", "physical"),
+        (r"\bnoon time\b|\bnoontime\b", "noon"),
+        (r"\bmid day\b", "midday"),
+    )
+)
+
+
+def clean(text: str) -> str:
+    """Lower-case, drop markup and noise tags, unify am/pm, o'clock and spacing."""
+    s = _PAUSE.sub(" ", text)
+    s = _NOISE_PARENS.sub(" ", s)
+    s = s.translate(_CURLY).lower()
+    s = _AMPM.sub(lambda m: f" {m.group(1)}m ", s)
+    s = _OCLOCK.sub(" oclock", s)
+    s = _DR.sub("doctor", s)
+    s = _JUNK.sub(" ", s)
+    s = _LETTER_HYPHEN.sub(" ", s)
+    # Sentence punctuation becomes a separate token so word regexes see clean boundaries,
+    # but a colon or slash inside numbers ("9:30", "03/05") stays attached.
+    s = re.sub(r"(?<!\d)[.](?!\d)|[.](?=\s|$)", " . ", s)
+    s = re.sub(r"[,?!]", lambda m: f" {m.group(0)} ", s)
+    s = re.sub(r"(?<!\d)[:/]|[:/](?!\d)", " ", s)
+    for pattern, replacement in _STT_FIXES:
+        s = pattern.sub(replacement, s)
+    return _SPACES.sub(" ", s).strip()
+
+
+def words_only(cleaned: str) -> str:
+    """The cleaned text without punctuation: for phrase matching across commas."""
+    return _SPACES.sub(" ", re.sub(r"[,.?!]", " ", cleaned)).strip()
