@@ -68,5 +68,8 @@ lint: venv
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy agent booking web sim bench
 
+console: venv
+	$(PY) -m sim console
+
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

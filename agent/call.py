@@ -1,0 +1,275 @@
+"""Everything one call needs, built in one place for the worker, the text sim and the audio sim.
+
+`build_call(...)` wires the dialogue state, the booking tools, the agent, the LLM (offline
+dialogue engine unless one is given) and the `AgentSession`; `Call.start()` starts the
+session and greets; `Call.finish()` releases holds, closes the session and saves the call
+record. The keypad handler lives here too, so every front end treats "0" the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from booking.clock import Clock
+from booking.models import CallRecord
+from livekit.agents import AgentSession
+from livekit.agents import llm as lk_llm
+
+from agent.booking_agent import BookingAgent
+from agent.dialogue.engine import DialogueEngine
+from agent.dialogue.policy import Policy
+from agent.dialogue.replies import Replies
+from agent.nlu import parse
+from agent.prompts import load_template
+from agent.record import CallRecorder
+from agent.state import DialogueState, Stage, Task
+from agent.tools import BookingTools, ToolsOptions
+
+if TYPE_CHECKING:
+    from booking import BookingService
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("booked", "no_booking", "transferred", "dropped")
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """One table of defaults for a call."""
+
+    max_call_s: float = 600.0  # polite close after this (0 = no cap)
+    greet: bool = True  # the agent speaks first
+    filler_delay_s: float = 0.3  # "Let me check that." when a tool is slower than this
+    record_audio: bool = False  # the worker turns it on when the clinic records calls
+    recordings_dir: Path = Path("var/recordings")
+    max_tool_steps: int = 8  # tool rounds per turn (search, then hold, ...)
+    replies_path: Path | None = None
+    instructions_path: Path | None = None
+
+
+DEFAULT_CALL_OPTIONS = CallOptions()
+
+
+class Call:
+    def __init__(
+        self,
+        *,
+        session: AgentSession,
+        agent: BookingAgent,
+        state: DialogueState,
+        ops: BookingTools,
+        booking: BookingService,
+        session_id: str,
+        room_name: str,
+        caller: str | None,
+        policy: Policy | None,
+        replies: Replies,
+        clock: Clock,
+        options: CallOptions,
+    ) -> None:
+        self.session = session
+        self.agent = agent
+        self.state = state
+        self.ops = ops
+        self.booking = booking
+        self.session_id = session_id
+        self.room_name = room_name
+        self.caller = caller
+        self.policy = policy
+        self.replies = replies
+        self.clock = clock
+        self.options = options
+        self.started_at = clock.now()
+        self.recorder = CallRecorder(session, started_at=self.started_at)
+        self.record: CallRecord | None = None
+        self._started = False
+        self._finish_lock = asyncio.Lock()
+        self._cap_task: asyncio.Task[None] | None = None
+
+    @property
+    def transferred(self) -> bool:
+        return self.state.transferred
+
+    @property
+    def finished(self) -> bool:
+        return self.record is not None
+
+    async def start(self, **session_start_kwargs: Any) -> None:
+        """Start the session (kwargs go to `AgentSession.start`) and speak the greeting."""
+        await self.session.start(self.agent, **session_start_kwargs)
+        self._started = True
+        if self.options.max_call_s > 0:
+            self._cap_task = asyncio.create_task(self._time_cap(), name="call-time-cap")
+        if self.options.greet:
+            greeting = self.replies.get("greeting", clinic=self.booking.clinic.name)
+            await self.session.say(greeting)
+
+    async def handle_dtmf(self, digits: str) -> None:
+        """Keypad input (SIP DTMF or the sim's `dtmf` step): "0" reaches a person."""
+        self.recorder.event("dtmf", digits=digits)
+        if "0" in digits and not self.state.transferred:
+            await self.transfer("caller pressed 0")
+
+    async def transfer(self, reason: str) -> None:
+        await self.ops.transfer_to_staff(reason)
+        self.recorder.event("transfer", reason=reason)
+        if self._started:
+            await self.session.interrupt(force=True)
+            await self.session.say(self.replies.get("transfer"))
+
+    async def _time_cap(self) -> None:
+        await asyncio.sleep(self.options.max_call_s)
+        self.state.closing = True
+        self.recorder.event("time_cap", after_s=self.options.max_call_s)
+        await self.ops.release_all()
+        await self.session.interrupt(force=True)
+        await self.session.say(self.replies.get("time_cap"))
+        self.session.shutdown(drain=True)
+
+    def _outcome(self, requested: str | None) -> str:
+        b = self.state.booking
+        done = b.stage is Stage.CONFIRMED and b.appointment_id is not None
+        if self.state.transferred:
+            return "transferred"
+        if done and b.task in (Task.BOOK, Task.RESCHEDULE) and not b.cancelled:
+            return "booked"
+        if requested == "dropped":
+            # A hangup after the business was done is a normal end, not a dropped call.
+            return "no_booking" if done else "dropped"
+        return requested or "no_booking"
+
+    async def finish(self, outcome: str | None = None) -> CallRecord:
+        """End the call: release holds, close the session, save and return the call record.
+
+        `outcome=None` infers booked / transferred / no_booking; "dropped" (a hangup) is kept
+        only when the caller left mid-way. Calling it again returns the same record.
+        """
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
+        async with self._finish_lock:
+            if self.record is not None:
+                return self.record
+            if self._cap_task is not None:
+                self._cap_task.cancel()
+            try:
+                released = await self.ops.release_all()
+            except Exception:
+                log.exception("releasing holds failed for %s", self.session_id)
+                released = 0
+            if released:
+                self.recorder.event("holds_released", count=released)
+            if self._started:
+                try:
+                    await self.session.aclose()
+                except Exception:
+                    log.exception("closing session %s failed", self.session_id)
+            record = self.recorder.build(
+                call_id=self.session_id,
+                room=self.room_name,
+                caller=self.caller,
+                session=self.session,
+                state=self.state,
+                turn_tracks=self.policy.turn_tracks if self.policy else [],
+                outcome=self._outcome(outcome),
+                ended_at=self.clock.now(),
+                recording_path=self._keep_recording(),
+            )
+            try:
+                await self.booking.save_call(record)
+            except Exception:
+                log.exception("saving call record %s failed", self.session_id)
+            self.record = record
+            return record
+
+    def _keep_recording(self) -> str | None:
+        """Move the session recorder's file under var/recordings/ (worker only)."""
+        recorder = getattr(self.session, "_recorder_io", None)
+        path = getattr(recorder, "output_path", None) if recorder else None
+        if not self.options.record_audio or path is None or not Path(path).exists():
+            return None
+        dest_dir = self.options.recordings_dir
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        dest = dest_dir / f"{self.session_id}{Path(path).suffix or '.ogg'}"
+        shutil.copyfile(path, dest)
+        return str(dest)
+
+
+def build_call(
+    *,
+    booking: BookingService,
+    session_id: str | None = None,
+    room_name: str | None = None,
+    caller: str | None = None,
+    engines: Any = None,
+    turn_handling: dict[str, Any] | None = None,
+    llm: lk_llm.LLM | None = None,
+    clock: Clock | None = None,
+    options: CallOptions | None = None,
+    session_kwargs: dict[str, Any] | None = None,
+) -> Call:
+    """Build (not start) one call. `engines` is `agent.speech.Engines` or None (text only)."""
+    options = options or DEFAULT_CALL_OPTIONS
+    session_id = session_id or f"call-{uuid.uuid4().hex[:12]}"
+    clock = clock or booking.clock
+    state = DialogueState()
+    ops = BookingTools(booking, state, session_id, ToolsOptions())
+    replies = Replies.load(options.replies_path)
+    if llm is None and engines is not None:
+        llm = getattr(engines, "llm", None)
+    policy: Policy | None = None
+    if llm is None:
+        policy = Policy(state, booking.clinic, clock.now, replies, parse)
+        llm = DialogueEngine(policy)
+    offline = policy is not None
+    agent = BookingAgent(
+        ops=ops,
+        state=state,
+        instructions_template=load_template(options.instructions_path),
+        now=clock.now,
+        filler=replies.get("filler"),
+        filler_delay_s=options.filler_delay_s,
+        inject_state=not offline,
+    )
+    kwargs: dict[str, Any] = {"llm": llm, "max_tool_steps": options.max_tool_steps}
+    if engines is not None:
+        for name in ("stt", "tts", "vad"):
+            value = getattr(engines, name, None)
+            if value is not None:
+                kwargs[name] = value
+    handling: dict[str, Any] = dict(turn_handling or {})
+    detector = getattr(engines, "turn_detector", None) if engines is not None else None
+    if detector is not None and "turn_detection" not in handling:
+        handling["turn_detection"] = detector
+    if offline:
+        # The engine updates the dialogue state as it reads a turn: running it on a guess
+        # of the transcript (preemptive generation) would apply a turn twice.
+        handling["preemptive_generation"] = {"enabled": False}
+    if handling:
+        kwargs["turn_handling"] = handling
+    kwargs.update(session_kwargs or {})
+    session: AgentSession = AgentSession(**kwargs)
+    return Call(
+        session=session,
+        agent=agent,
+        state=state,
+        ops=ops,
+        booking=booking,
+        session_id=session_id,
+        room_name=room_name or session_id,
+        caller=caller,
+        policy=policy,
+        replies=replies,
+        clock=clock,
+        options=options,
+    )
+
+
+def new_session_id(prefix: str = "call") -> str:
+    return f"{prefix}-{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
