@@ -53,11 +53,11 @@ class _CompletenessStream:
 
     @property
     def is_fallback(self) -> bool:
-        return bool(self._inner.is_fallback)
+        return bool(getattr(self._inner, "is_fallback", False))
 
     @property
     def prediction_timeout(self) -> float:
-        return float(self._inner.prediction_timeout)
+        return float(getattr(self._inner, "prediction_timeout", 1.0))
 
     async def unlikely_threshold(self, language: Any) -> float | None:
         base = await self._inner.unlikely_threshold(language)

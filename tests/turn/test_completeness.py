@@ -1,0 +1,56 @@
+import pytest
+
+from agent.turn import expectation_from_prompt, lexical_completeness
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My date of birth is", "can I come in on", "I'd like a", "um", "Tuesday and", "so uh"],
+)
+def test_dangling_words_mean_wait(text: str) -> None:
+    assert lexical_completeness(text) == "incomplete"
+
+
+def test_dob_without_year_is_incomplete_only_when_asked_for_a_dob() -> None:
+    assert lexical_completeness("March fifth", "date_of_birth") == "incomplete"
+    assert lexical_completeness("March fifth, 1980", "date_of_birth") == "complete"
+    assert lexical_completeness("March fifth nineteen eighty", "date_of_birth") == "complete"
+    assert lexical_completeness("3/5/1980", "date_of_birth") == "complete"
+
+
+def test_phone_needs_ten_digits() -> None:
+    assert lexical_completeness("555 201", "phone") == "incomplete"
+    assert lexical_completeness("555 201 3344", "phone") == "complete"
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting"),
+    [
+        ("Tuesday at 3 pm", None),
+        ("yes please", "confirmation"),
+        ("Thursday", "day"),
+        ("No, that's fine.", None),
+        ("What are your hours?", None),
+    ],
+)
+def test_complete_answers(text: str, expecting: str | None) -> None:
+    assert lexical_completeness(text, expecting) == "complete"
+
+
+def test_whisper_full_stop_is_not_evidence() -> None:
+    assert lexical_completeness("I would like to book a checkup.") == "unknown"
+    assert lexical_completeness("") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("Can I have your date of birth?", "date_of_birth"),
+        ("What's your full name?", "name"),
+        ("Shall I book it?", "confirmation"),
+        ("Which day works for you?", "day"),
+        ("We're at 120 Maple Street.", None),
+    ],
+)
+def test_expectation_from_the_agents_question(prompt: str, expected: str | None) -> None:
+    assert expectation_from_prompt(prompt) == expected

@@ -1,0 +1,169 @@
+"""The controller's wiring, against a hand-written stand-in for the AgentSession seam."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import stt
+
+from agent.turn import PRESETS, InterruptionController
+from agent.turn.clock import ManualClock
+
+
+class FakeActivity:
+    def __init__(self) -> None:
+        self._paused_speech: object | None = None
+        self.resume_timers: list[float] = []
+
+    def _start_false_interruption_timer(self, timeout: float) -> None:
+        self.resume_timers.append(timeout)
+
+
+class FakeSession(rtc.EventEmitter[str]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.agent_state = "listening"
+        self.interrupts = 0
+        self._activity = FakeActivity()
+        self.output = SimpleNamespace(audio=None)
+
+    def interrupt(self) -> None:
+        self.interrupts += 1
+
+    def set_agent(self, state: str) -> None:
+        old, self.agent_state = self.agent_state, state
+        self.emit("agent_state_changed", SimpleNamespace(old_state=old, new_state=state))
+
+    def set_user(self, old: str, new: str) -> None:
+        self.emit("user_state_changed", SimpleNamespace(old_state=old, new_state=new))
+
+
+class FakeAgent:
+    """Its stt_node plays back events pushed into a queue (None ends the stream)."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[stt.SpeechEvent | None] = asyncio.Queue()
+
+    async def stt_node(self, audio: Any, model_settings: Any) -> AsyncIterator[stt.SpeechEvent]:
+        while (ev := await self.queue.get()) is not None:
+            yield ev
+
+
+def transcript(text: str, final: bool) -> stt.SpeechEvent:
+    kind = stt.SpeechEventType.FINAL_TRANSCRIPT if final else stt.SpeechEventType.INTERIM_TRANSCRIPT
+    return stt.SpeechEvent(type=kind, alternatives=[stt.SpeechData(language="en", text=text)])
+
+
+async def no_audio() -> AsyncIterator[rtc.AudioFrame]:
+    await asyncio.sleep(3600)
+    yield rtc.AudioFrame.create(16000, 1, 160)
+
+
+class Harness:
+    def __init__(self, preset: str = "natural") -> None:
+        self.clock = ManualClock(100.0)
+        self.session = FakeSession()
+        self.agent = FakeAgent()
+        self.transfers = 0
+        self.ctrl = InterruptionController(
+            PRESETS[preset], clock=self.clock, on_transfer=self._transfer
+        )
+        self.ctrl.attach(self.session, self.agent)
+        self.received: list[str] = []
+        self._consumer = asyncio.create_task(self._consume())
+
+    def _transfer(self) -> None:
+        self.transfers += 1
+
+    async def _consume(self) -> None:
+        async for ev in self.agent.stt_node(no_audio(), None):
+            self.received.append(ev.alternatives[0].text if ev.alternatives else ev.type.value)
+
+    async def say(self, text: str, *, final: bool) -> None:
+        await self.agent.queue.put(transcript(text, final))
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    async def close(self) -> None:
+        await self.agent.queue.put(None)
+        await asyncio.wait_for(self._consumer, 1.0)
+
+
+async def test_backchannel_over_the_agent_is_dropped_and_the_agent_resumes() -> None:
+    h = Harness()
+    h.session.set_agent("speaking")
+    h.session.set_user("listening", "speaking")
+    h.session._activity._paused_speech = object()  # the framework paused on the first window
+    h.session.set_agent("listening")
+    h.clock.advance(0.4)
+    await h.say("Mhm.", final=True)
+    h.session.set_user("speaking", "listening")
+    await asyncio.sleep(0)  # the resume runs after the framework's own EOS handler
+    assert h.session._activity.resume_timers == [0.0]
+    assert h.session.interrupts == 0
+    await h.close()
+    assert h.received == []
+    m = h.ctrl.metrics()
+    assert m["false_interruptions"] == 1 and m["interruptions"] == 0
+    assert m["pause_latencies_ms"] == [0.0]
+
+
+async def test_real_interruption_stops_the_agent_and_reaches_the_framework() -> None:
+    h = Harness()
+    seen: list[str] = []
+    h.ctrl.add_interrupt_listener(seen.append)
+    token = h.ctrl.generation
+    h.session.set_agent("speaking")
+    h.session.set_user("listening", "speaking")
+    h.clock.advance(0.3)
+    await h.say("no wait", final=False)
+    assert h.session.interrupts == 1
+    assert not h.ctrl.is_current(token)  # a confirm asked for before this must not run
+    assert seen == ["speech"]
+    await h.say("No wait, Wednesday.", final=True)
+    await h.close()
+    assert h.received == ["no wait", "No wait, Wednesday."]
+    assert h.ctrl.metrics()["stop_latencies_ms"] == [300.0]
+
+
+async def test_speech_when_the_agent_is_quiet_is_not_touched() -> None:
+    h = Harness()
+    h.session.set_user("listening", "speaking")
+    await h.say("I'd like a checkup", final=True)
+    await h.close()
+    assert h.received == ["I'd like a checkup"]
+    assert h.session.interrupts == 0
+
+
+async def test_completeness_follows_the_forwarded_words() -> None:
+    h = Harness()
+    h.session.emit(
+        "conversation_item_added",
+        SimpleNamespace(item=SimpleNamespace(role="assistant", text_content="Your date of birth?")),
+    )
+    h.session.set_user("listening", "speaking")
+    await h.say("March fifth", final=True)
+    assert h.ctrl.completeness_now() == "incomplete"
+    await h.say("1980", final=True)
+    assert h.ctrl.completeness_now() == "complete"
+    h.session.emit(
+        "conversation_item_added",
+        SimpleNamespace(item=SimpleNamespace(role="user", text_content="March fifth 1980")),
+    )
+    assert h.ctrl.completeness_now() == "unknown"
+    await h.close()
+
+
+async def test_dtmf_interrupts_and_zero_escalates() -> None:
+    h = Harness("turn_by_turn")
+    h.session.set_agent("speaking")
+    h.ctrl.on_dtmf("5")
+    assert h.session.interrupts == 1 and h.transfers == 0
+    h.ctrl.on_dtmf("0")
+    assert h.session.interrupts == 2 and h.transfers == 1
+    assert h.ctrl.metrics()["dtmf"] == 2
+    await h.close()

@@ -1,0 +1,157 @@
+"""The verification gate's decisions, step by step, with strings standing in for STT events."""
+
+from agent.turn import PRESETS
+from agent.turn.gate import CheckAfter, Forward, Interrupt, OverlapGate, Resume
+
+
+def kinds(effects: list) -> list[str]:
+    return [type(e).__name__ for e in effects]
+
+
+def forwarded(effects: list) -> list[str]:
+    return [ev for e in effects if isinstance(e, Forward) for ev in e.events]
+
+
+def test_speech_while_agent_is_silent_passes_straight_through() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    assert gate.on_user_speech_start(0.0, agent_speaking=False) == []
+    assert forwarded(gate.on_stt("final:hi", "hi", final=True, now=0.5)) == ["final:hi"]
+
+
+def test_backchannel_resumes_and_never_reaches_the_framework() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(10.0, agent_speaking=True)
+    assert gate.on_stt("interim:mhm", "mhm", final=False, now=10.3) == []
+    effects = gate.on_user_speech_end(10.5)
+    assert kinds(effects) == ["Resume", "CheckAfter"]
+    assert isinstance(effects[0], Resume) and effects[0].verdict == "backchannel"
+    # the late final confirms it: dropped, settled, nothing forwarded
+    assert gate.on_stt("final:mhm", "Mhm.", final=True, now=10.9) == []
+    assert not gate.open
+    assert gate.verdicts == [("backchannel", "Mhm.")]
+
+
+def test_final_before_vad_end_waits_for_end_of_speech() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    assert gate.on_stt("final:okay", "Okay.", final=True, now=0.6) == []  # maybe "okay, but"
+    effects = gate.on_user_speech_end(0.9)
+    assert kinds(effects) == ["Resume", "CheckAfter"]
+    assert gate.on_timer(0.9 + PRESETS["natural"].noise_wait_s) == []
+    assert not gate.open
+
+
+def test_stop_cue_in_an_interim_interrupts_and_releases_held_events() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(5.0, agent_speaking=True)
+    effects = gate.on_stt("interim:no wait", "no wait", final=False, now=5.4)
+    assert kinds(effects) == ["Interrupt", "Forward"]
+    assert isinstance(effects[0], Interrupt) and abs(effects[0].latency_s - 0.4) < 1e-9
+    assert forwarded(effects) == ["interim:no wait"]
+    # the rest of the utterance flows through untouched
+    later = gate.on_stt("final:no wait wednesday", "No wait, Wednesday.", final=True, now=6.2)
+    assert forwarded(later) == ["final:no wait wednesday"]
+
+
+def test_single_content_word_decides_at_the_end_of_speech() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    assert gate.on_stt("final:wednesday", "Wednesday.", final=True, now=0.7) == []
+    effects = gate.on_user_speech_end(0.9)
+    assert kinds(effects) == ["Interrupt", "Forward"]
+    assert forwarded(effects) == ["final:wednesday"]
+
+
+def test_backchannel_revised_by_a_late_final_becomes_an_interruption() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("interim:okay", "okay", final=False, now=0.3)
+    assert kinds(gate.on_user_speech_end(0.5)) == ["Resume", "CheckAfter"]
+    effects = gate.on_stt("final:okay but", "Okay, but not Tuesday.", final=True, now=0.9)
+    assert kinds(effects) == ["Interrupt", "Forward"]
+    assert forwarded(effects) == ["interim:okay", "final:okay but"]
+
+
+def test_noise_without_words_resumes_after_waiting_for_the_stt() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_energy(-30.0)
+    effects = gate.on_user_speech_end(0.4)
+    assert effects == [CheckAfter(PRESETS["natural"].noise_wait_s)]
+    assert gate.on_timer(0.5) == []  # too early: a stray timer does nothing
+    late = gate.on_timer(0.4 + PRESETS["natural"].noise_wait_s)
+    assert kinds(late) == ["Resume"]
+    assert gate.verdicts == [("noise", "")]
+
+
+def test_empty_final_after_end_is_noise_at_once() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_user_speech_end(0.3)
+    effects = gate.on_stt("final:", "", final=True, now=0.7)
+    assert kinds(effects) == ["Resume"]
+    assert not gate.open
+
+
+def test_a_pause_inside_one_utterance_keeps_one_overlap() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("final:can I", "Can I", final=True, now=0.5)
+    gate.on_user_speech_end(0.6)  # "can I" is no backchannel: decided now
+    assert not gate.holding
+
+
+def test_agent_question_answered_by_okay_near_its_end_becomes_a_turn() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("final:okay", "Okay.", final=True, now=0.5)
+    gate.on_user_speech_end(0.6)
+    gate.on_timer(0.6 + PRESETS["natural"].noise_wait_s)  # settled as a backchannel
+    effects = gate.on_agent_speech_done(1.5, interrupted=False, ended_with_question=True)
+    assert forwarded(effects) == ["final:okay"]
+
+
+def test_okay_during_a_statement_stays_dropped() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("final:okay", "Okay.", final=True, now=0.5)
+    gate.on_user_speech_end(0.6)
+    gate.on_timer(1.5)
+    assert gate.on_agent_speech_done(1.6, interrupted=False, ended_with_question=False) == []
+
+
+def test_turn_by_turn_keeps_what_was_said_and_releases_it_after_the_reply() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["turn_by_turn"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    assert gate.on_stt("final:wait wednesday", "Wait, Wednesday.", final=True, now=0.8) == []
+    assert gate.on_user_speech_end(1.0) == []  # no interrupt, no resume: the agent goes on
+    assert gate.on_timer(5.0) == []
+    gate.on_user_speech_start(1.5, agent_speaking=True)
+    gate.on_stt("final:please", "please", final=True, now=2.0)
+    effects = gate.on_agent_speech_done(3.0, interrupted=False, ended_with_question=False)
+    assert kinds(effects) == ["Forward"]
+    assert forwarded(effects) == ["final:wait wednesday", "final:please"]
+
+
+def test_turn_by_turn_drops_backchannels() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["turn_by_turn"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("final:mhm", "mhm", final=True, now=0.5)
+    gate.on_user_speech_end(0.6)
+    assert gate.on_agent_speech_done(2.0, interrupted=False, ended_with_question=False) == []
+
+
+def test_late_barge_in_is_a_new_turn() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("interim:yes that", "yes that", final=False, now=0.2)
+    # undecided ("yes" is a backchannel word, "that" is not... but only 1 content word)
+    effects = gate.on_agent_speech_done(0.3, interrupted=False, ended_with_question=True)
+    assert forwarded(effects) == ["interim:yes that"]
+    assert forwarded(gate.on_stt("final:yes that works", "Yes, that works.", final=True, now=0.9))
+
+
+def test_baseline_preset_has_no_gate() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["livekit_default"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    assert forwarded(gate.on_stt("final:mhm", "mhm", final=True, now=0.5)) == ["final:mhm"]
