@@ -1,0 +1,111 @@
+"""The patient page in Debian's chromium (Playwright, fake microphone from a WAV file):
+start a call, hear the receptionist, and see both sides' captions."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from e2e_patient import write_wav
+from e2e_stack import Stack
+from playwright.async_api import BrowserContext, ConsoleMessage, Page, async_playwright, expect
+
+from agent.speech import synthesize_to_pcm
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+WAV_RATE = 48000
+LEAD_SILENCE_S = 10.0  # let the greeting play before the patient speaks
+REQUEST = "Hi, I'd like to book a checkup next Tuesday morning."
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def fake_mic_wav(path: Path) -> Path:
+    """Silence, the patient's request, then silence: what the fake microphone plays once."""
+    speech = synthesize_to_pcm(REQUEST, "piper", sample_rate=WAV_RATE)
+    lead = np.zeros(int(LEAD_SILENCE_S * WAV_RATE), dtype=np.int16)
+    tail = np.zeros(30 * WAV_RATE, dtype=np.int16)
+    write_wav(path, np.concatenate([lead, speech, tail]), WAV_RATE)
+    return path
+
+
+def _print_problems(message: ConsoleMessage) -> None:
+    if message.type in ("error", "warning"):
+        print(f"[browser {message.type}] {message.text}")
+
+
+@asynccontextmanager
+async def open_browser(
+    tmp_path: Path, extra_args: list[str]
+) -> AsyncIterator[tuple[BrowserContext, Page]]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian chromium is missing: `make sysdeps` installs it")
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),  # a new, empty profile
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*CHROMIUM_ARGS, *extra_args],
+            viewport={"width": 420, "height": 860},  # a phone-sized screen
+        )
+        page = context.pages[0] if context.pages else await context.new_page()
+        page.on("console", _print_problems)
+        try:
+            yield context, page
+        finally:
+            await context.close()
+
+
+async def test_patient_page_call_shows_captions(
+    stack: Stack, tmp_path: Path, artifacts: Path
+) -> None:
+    wav = await asyncio.to_thread(fake_mic_wav, artifacts / "browser-patient.wav")
+    args = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={wav}%noloop"]
+    async with open_browser(tmp_path, args) as (_context, page):
+        await page.goto(f"{stack.web_url}/")
+        await expect(page.get_by_role("heading", level=1)).to_contain_text("Maple Street")
+        start = page.get_by_role("button", name="Talk to the clinic")
+        await start.click()
+        end = page.get_by_role("button", name="End call")
+        await expect(end).to_be_visible(timeout=20_000)
+
+        agent_captions = page.locator("#captions li[data-role=agent] .text")
+        await expect(agent_captions.first).not_to_be_empty(timeout=90_000)
+        await expect(page.locator("#agent-state")).not_to_have_attribute("data-state", "offline")
+        patient_caption = page.locator("#captions li[data-role=patient]", has_text="checkup")
+        await expect(patient_caption.first).to_be_visible(timeout=60_000)
+        # the receptionist answers the request: another caption after the greeting
+        await expect(agent_captions.nth(1)).not_to_be_empty(timeout=60_000)
+        await page.screenshot(path=str(artifacts / "browser-call.png"), full_page=True)
+        print("agent captions:", await agent_captions.all_inner_texts())
+
+        await end.click()
+        await expect(page.locator("#status")).to_contain_text("Call ended")
+        await expect(start).to_be_visible()
+
+
+async def test_patient_page_without_microphone_explains(stack: Stack, tmp_path: Path) -> None:
+    """No capture device at all: the page says so instead of failing silently."""
+    async with open_browser(tmp_path, []) as (_context, page):
+        await page.goto(f"{stack.web_url}/")
+        await page.get_by_role("button", name="Talk to the clinic").click()
+        alert = page.get_by_role("alert")
+        await expect(alert).to_be_visible(timeout=15_000)
+        await expect(alert).to_contain_text("microphone", ignore_case=True)
+        await expect(page.get_by_role("button", name="Talk to the clinic")).to_be_enabled()
