@@ -9,6 +9,7 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import stt
+from livekit.agents.language import LanguageCode
 
 from agent.turn import PRESETS, InterruptionController
 from agent.turn.clock import ManualClock
@@ -55,7 +56,7 @@ class FakeAgent:
 
 def transcript(text: str, final: bool) -> stt.SpeechEvent:
     kind = stt.SpeechEventType.FINAL_TRANSCRIPT if final else stt.SpeechEventType.INTERIM_TRANSCRIPT
-    return stt.SpeechEvent(type=kind, alternatives=[stt.SpeechData(language="en", text=text)])
+    return stt.SpeechEvent(type=kind, alternatives=[stt.SpeechData(language=LanguageCode("en"), text=text)])
 
 
 async def no_audio() -> AsyncIterator[rtc.AudioFrame]:
