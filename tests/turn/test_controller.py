@@ -56,7 +56,9 @@ class FakeAgent:
 
 def transcript(text: str, final: bool) -> stt.SpeechEvent:
     kind = stt.SpeechEventType.FINAL_TRANSCRIPT if final else stt.SpeechEventType.INTERIM_TRANSCRIPT
-    return stt.SpeechEvent(type=kind, alternatives=[stt.SpeechData(language=LanguageCode("en"), text=text)])
+    return stt.SpeechEvent(
+        type=kind, alternatives=[stt.SpeechData(language=LanguageCode("en"), text=text)]
+    )
 
 
 async def no_audio() -> AsyncIterator[rtc.AudioFrame]:
