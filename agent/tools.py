@@ -92,6 +92,10 @@ class BookingTools:
         on = _parse_date(day) if day else None
         after_t = _parse_time(after) if after else None
         before_t = _parse_time(before) if before else None
+        exact = after_t is not None and after_t == before_t
+        if exact and after_t is not None:
+            # The service's `before` is exclusive: one minute past asks for exactly that start.
+            before_t = (datetime.combine(date.min, after_t) + timedelta(minutes=1)).time()
         if on is not None and on < self.today():
             raise InvalidRequest(f"{on} is in the past", "That date has already passed.")
         result = await self.booking.find_availability(
@@ -107,7 +111,7 @@ class BookingTools:
         b = self.state.booking
         slots = list(result.slots)
         if slots:
-            b.offered = self._pick_offer(slots, exact=after_t if after_t == before_t else None)
+            b.offered = self._pick_offer(slots, exact=after_t if exact else None)
             b.offered_were_alternatives = False
             b.last_note = None
         else:

@@ -30,7 +30,7 @@ def _load_optional_modes() -> None:
 
 async def run_scenarios(
     scenarios: Sequence[Scenario], *, mode: str = "text", preset: str | None = None,
-    out: TextIO | None = None,
+    out: TextIO | None = None, show_transcripts: bool = False,
 ) -> list[ScenarioResult]:
     if mode not in MODES:
         _load_optional_modes()
@@ -50,6 +50,9 @@ async def run_scenarios(
             if result.failures:
                 line += " — " + "; ".join(result.failures)
             print(line, file=out, flush=True)
+            if show_transcripts and (not result.passed or show_transcripts):
+                for e in result.transcript:
+                    print(f"    {e['role']:>7} [{e['track']}]: {e['text']}", file=out)
     return results
 
 
@@ -69,10 +72,13 @@ def write_json(results: Sequence[ScenarioResult], path: Path, mode: str) -> None
 
 
 async def run_paths(
-    paths: Sequence[str], *, mode: str, preset: str | None, json_out: Path | None, out: TextIO
+    paths: Sequence[str], *, mode: str, preset: str | None, json_out: Path | None, out: TextIO,
+    show_transcripts: bool = False,
 ) -> int:
     scenarios = load_all(paths)
-    results = await run_scenarios(scenarios, mode=mode, preset=preset, out=out)
+    results = await run_scenarios(
+        scenarios, mode=mode, preset=preset, out=out, show_transcripts=show_transcripts
+    )
     s = summary(results)
     print(f"{s['passed']}/{s['total']} passed, {s['failed']} failed", file=out)
     if json_out is not None:

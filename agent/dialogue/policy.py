@@ -357,7 +357,8 @@ class Policy:
                 b.awaiting = None
                 return True
             return False
-        if b.stage is Stage.OFFERING and not changed:
+        details_only = bool(changed) and set(changed) <= {"name", "date_of_birth", "phone"}
+        if b.stage is Stage.OFFERING and (not changed or details_only):
             chosen = self._choose(utt, intents)
             if chosen == "deny":
                 b.clear_slot_choice()
@@ -367,7 +368,7 @@ class Policy:
                 return True
             if chosen is None and utt.time is None and b.awaiting in ("selection", "time"):
                 # Nothing usable: ask again rather than re-search.
-                if intents - {Intent.UNKNOWN}:
+                if details_only or intents - {Intent.UNKNOWN}:
                     r.add(self.replies.get("ask_selection"))
                     return True
                 return False
