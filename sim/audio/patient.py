@@ -351,9 +351,12 @@ class VirtualPatient:
         finally:
             self._hung_up.set()
 
-    async def run(self) -> list[StepRecord]:
+    async def run(
+        self, rendered: list[tuple[np.ndarray, list[tuple[int, int]]] | None] | None = None
+    ) -> list[StepRecord]:
         """Play the whole script (synthesis first, off the event loop); returns step records."""
-        rendered = await asyncio.to_thread(self.prepare)
+        if rendered is None:
+            rendered = await asyncio.to_thread(self.prepare)
         mic = asyncio.create_task(self.run_mic(), name="sim-patient-mic")
         try:
             await asyncio.wait_for(self.run_script(rendered), timeout=self.opts.max_call_s)

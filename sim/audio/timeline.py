@@ -40,6 +40,14 @@ PATIENT_HANGUP = "patient_hangup"
 STEP_START = "step_start"
 
 
+@dataclass(frozen=True)
+class Span:
+    start: float
+    end: float
+    segment: int
+    ended_by: str  # agent_audio_pause | _clear | _end | _stall | open
+
+
 _AUDIO_OFF = (AGENT_AUDIO_PAUSE, AGENT_AUDIO_STALL, AGENT_AUDIO_END, AGENT_AUDIO_CLEAR)
 
 
@@ -66,16 +74,19 @@ class Timeline:
 
     def agent_audible(self) -> list[tuple[float, float]]:
         """Intervals in which agent audio was actually audible."""
-        spans: list[tuple[float, float]] = []
-        on: float | None = None
+        return [(s.start, s.end) for s in self.audible_spans()]
+
+    def audible_spans(self) -> list[Span]:
+        """Audible stretches of agent audio, each with its segment and how it ended."""
+        spans: list[Span] = []
+        on: Event | None = None
         for e in self:
             if e.kind in (AGENT_AUDIO_START, AGENT_AUDIO_RESUME, AGENT_AUDIO_UNSTALL):
                 if on is None:
-                    on = e.t
-            elif e.kind in _AUDIO_OFF:
-                if on is not None:
-                    spans.append((on, e.t))
-                    on = None
+                    on = e
+            elif e.kind in _AUDIO_OFF and on is not None:
+                spans.append(Span(on.t, e.t, int(on.data.get("segment", 0)), e.kind))
+                on = None
         if on is not None:
-            spans.append((on, float("inf")))
+            spans.append(Span(on.t, float("inf"), int(on.data.get("segment", 0)), "open"))
         return spans
