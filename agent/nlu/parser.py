@@ -30,7 +30,9 @@ EXPECTING = frozenset(
     {"name", "date_of_birth", "name_and_dob", "time", "day", "confirmation", "visit_type",
      "selection", "phone"}
 )  # fmt: skip
-_FILLER_ONLY = re.compile(r"^(?:(?:um+|uh+|er+|ah+|hmm+|mm+|eh|oh|huh|the|a|so|like|well)\s*)*$")
+_FILLER_ONLY = re.compile(
+    r"^(?!uh huh$|mm hmm$)(?:(?:um+|uh+|er+|ah+|hmm+|mm+|oh|the|a|so|like|well)\s*)*$"
+)
 _DOB_CUE = re.compile(r"\b(?:born|birth|birthday|dob|d o b|date of birth|birthdate)\b")
 _ANY_TIME = re.compile(
     r"\b(?:any ?time|whatever works|whatever you have|whenever|doesn't matter|does not matter|"
@@ -114,6 +116,8 @@ def parse(
         intents.add(Intent.SELECT)
         if selection == "closest_after":
             clock, relation = None, None  # "after that" refers to the offer, not a clock time
+    if selection is None and clock is not None and re.search(r"\bthe (?:one )?(?:at )?\d", digits):
+        intents.add(Intent.SELECT)  # "the one at 2": the offered slot at that time
     if _ANY_TIME.search(plain) and clock is None:
         intents.add(Intent.ANY_TIME)
     if insurer is not None:
@@ -136,6 +140,15 @@ def parse(
         intents.discard(Intent.ACK)
         if not intents & _ACTIONS:
             intents.add(Intent.INFORM)
+    if (
+        expecting in ("date_of_birth", "name_and_dob")
+        and dob is None
+        and not problems
+        and re.fullmatch(r"(?:born in |in )?(?:19|20)\d\d", digits.strip(" .,"))
+    ):
+        problems.append("I need the month and day too")
+    if problems and not intents & _ACTIONS:
+        intents.add(Intent.INFORM)  # a value was given, just not a usable one
     if not intents:
         intents.add(Intent.UNKNOWN)
 

@@ -57,7 +57,7 @@ def find_selection(plain: str, expecting: str | None) -> str | None:
             ):
                 continue
             return which
-    m = _BARE.match(plain)
+    m = _BARE.match(plain) if expecting != "day" else None
     if m and not re.search(r"\b(?:on|of) the (?:first|second|third)\b", plain):
         return _BARE_MAP.get(m.group("which"), m.group("which"))
     if expecting == "selection":

@@ -58,6 +58,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(rf"\b(?P<rel>{_REL_WORDS})\s+(?P<h>\d{{1,2}})\b{_NOT_A_TIME_AFTER}"),
     ),
     (
+        "repair",  # "ten, actually make that eleven"
+        re.compile(
+            r"\b(?:make (?:it|that)|change (?:it|that) to|switch (?:it|that) to|i mean|i meant|"
+            r"rather|no wait|actually)\s+(?:at\s+)?(?P<h>\d{1,2})\b" + _NOT_A_TIME_AFTER
+        ),
+    ),
+    (
         "after_day",  # "Thursday ten", "tomorrow 2"
         re.compile(
             r"\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
@@ -103,8 +110,11 @@ class PartMention:
 
 
 def _relation_before(s: str, start: int) -> str:
-    m = _REL_BEFORE.search(s[max(0, start - 24) : start])
-    return _RELATION_OF.get(m.group("rel"), "at") if m else "at"
+    window = s[max(0, start - 24) : start]
+    m = _REL_BEFORE.search(window)
+    if m is None or re.search(r"\b(?:how|what) about\s+$", window):
+        return "at"  # "how about three" proposes a time
+    return _RELATION_OF.get(m.group("rel"), "at")
 
 
 def find_times(s: str, taken: list[tuple[int, int]], *, bare_ok: bool) -> list[TimeMention]:
@@ -158,6 +168,8 @@ def _mention(kind: str, m: re.Match[str], s: str) -> TimeMention | None:
         hour, minute = (hour - 1 if hour > 1 else 12), 45
     elif kind == "rel":
         relation = _RELATION_OF.get(groups["rel"], "at")
+        if groups["rel"] == "about" and re.search(r"\b(?:how|what)\s+$", s[: m.start()]):
+            relation = "at"
         if groups["rel"] == "past":
             return None
     elif kind == "ish":
