@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .noise import NoiseSuppressor
     from .phrase_cache import PhraseCache
-    from .prewarm import prewarm
     from .profile import ConfigError, Engines, SpeechProfile, build_engines
     from .stt_whisper import WhisperOptions, WhisperSTT
     from .synth import synthesize_to_pcm
     from .tts_local import EspeakTTS, PiperTTS
     from .turn_models import load_turn_detector, load_vad
+    from .warmup import prewarm
 
 _EXPORTS = {
     "build_engines": "profile",
@@ -29,13 +29,28 @@ _EXPORTS = {
     "EspeakTTS": "tts_local",
     "load_vad": "turn_models",
     "load_turn_detector": "turn_models",
-    "prewarm": "prewarm",
+    "prewarm": "warmup",
     "synthesize_to_pcm": "synth",
     "PhraseCache": "phrase_cache",
     "NoiseSuppressor": "noise",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ConfigError",
+    "Engines",
+    "EspeakTTS",
+    "NoiseSuppressor",
+    "PhraseCache",
+    "PiperTTS",
+    "SpeechProfile",
+    "WhisperOptions",
+    "WhisperSTT",
+    "build_engines",
+    "load_turn_detector",
+    "load_vad",
+    "prewarm",
+    "synthesize_to_pcm",
+]
 
 
 def __getattr__(name: str) -> Any:

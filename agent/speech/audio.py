@@ -32,9 +32,7 @@ def rms_dbfs(pcm: np.ndarray) -> float:
     return 20.0 * float(np.log10(max(rms, 1e-6)))
 
 
-def frames_from_pcm(
-    pcm: np.ndarray, sample_rate: int, frame_ms: int = 20
-) -> list[rtc.AudioFrame]:
+def frames_from_pcm(pcm: np.ndarray, sample_rate: int, frame_ms: int = 20) -> list[rtc.AudioFrame]:
     """Cut int16 mono PCM into fixed-size frames (last one zero-padded)."""
     step = sample_rate * frame_ms // 1000
     out: list[rtc.AudioFrame] = []

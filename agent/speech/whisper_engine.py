@@ -1,0 +1,216 @@
+"""Blocking whisper decoding tuned for short phone utterances on 2 CPU cores.
+
+Why not `WhisperModel.transcribe`: it always pads audio to a 30 s window, so even "yes" costs a
+full 30 s encoder pass (~1 s on 2 cores). CTranslate2's encoder accepts shorter mel inputs and
+runs in time proportional to their length, so we pad each utterance only to a few seconds
+(`min_window_s`) and call `generate` directly. A short window makes whisper prone to repeating
+itself, so output length is capped by the audio duration and repeated sentences are dropped.
+Hallucinations on noise ("Thank you.") are filtered on no_speech_prob / avg_logprob /
+compression ratio. One model per process, shared by every session; CTranslate2 releases the GIL.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .models import whisper_model_dir
+
+SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True)
+class WhisperEngineOptions:
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    num_workers: int = 1  # parallel decodes; >1 only helps with more cores than 2
+    beam_size: int = 1
+    min_window_s: float = 6.0  # pad short audio to this; shorter windows loop more
+    tail_pad_s: float = 1.0  # silence after the audio so the last word is not clipped
+    max_tokens_per_s: float = 8.0  # cap on output length (phone numbers spoken fast ~6/s)
+    no_speech_threshold: float = 0.6
+    logprob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    suspicious_logprob: float = -0.6  # "thank you" etc. is only dropped when also unsure
+
+
+DEFAULT_ENGINE_OPTIONS = WhisperEngineOptions()
+
+# Phrases whisper invents on silence/noise (it was trained on subtitles).
+_HALLUCINATIONS = frozenset(
+    {
+        "thank you",
+        "thank you.",
+        "thanks for watching",
+        "thanks for watching!",
+        "thank you for watching",
+        "you",
+        "bye",
+        "subtitles by the amara.org community",
+        "please subscribe",
+        "so",
+        "i'm sorry",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    confidence: float
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    audio_s: float
+    rejected: str | None = None  # why the text was dropped (hallucination filters)
+
+    @property
+    def accepted(self) -> bool:
+        return self.rejected is None and bool(self.text)
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def drop_repeats(text: str) -> str:
+    """Remove sentences that repeat the one before (whisper's loop on short windows)."""
+    out: list[str] = []
+    last = ""
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0).strip()
+        key = re.sub(r"[^a-z0-9 ]", "", sentence.lower()).strip()
+        if not key or key == last:
+            continue
+        out.append(sentence)
+        last = key
+    return " ".join(out)
+
+
+class WhisperEngine:
+    """One loaded whisper model; `transcribe` is blocking and thread-safe."""
+
+    def __init__(
+        self,
+        options: WhisperEngineOptions = DEFAULT_ENGINE_OPTIONS,
+        model_dir: Path | None = None,
+    ) -> None:
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.options = options
+        self.model_dir = model_dir or whisper_model_dir()
+        self._model = WhisperModel(
+            str(self.model_dir),
+            device="cpu",
+            compute_type=options.compute_type,
+            cpu_threads=options.cpu_threads,
+            num_workers=options.num_workers,
+        )
+        self._tokenizer = Tokenizer(
+            self._model.hf_tokenizer, True, task="transcribe", language="en"
+        )
+        self._features = self._model.feature_extractor
+
+    def _prompt_tokens(self, prompt: str) -> list[int]:
+        tok = self._tokenizer
+        tokens: list[int] = []
+        if prompt.strip():
+            tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())[-200:]]
+        return [*tokens, *tok.sot_sequence, tok.no_timestamps]
+
+    def transcribe(self, audio: np.ndarray, prompt: str = "") -> Transcript:
+        """Decode one utterance. `audio`: 16 kHz mono, int16 or float32 in [-1, 1].
+
+        Forcing an agreed prefix does not save time here: CTranslate2 steps through forced
+        tokens one by one, so the cost is in the number of output tokens, not in what is new.
+        """
+        import ctranslate2
+
+        opts = self.options
+        if audio.dtype == np.int16:
+            audio = audio.astype(np.float32) / 32768.0
+        audio_s = audio.size / SAMPLE_RATE
+        if audio.size < SAMPLE_RATE // 10:
+            return Transcript("", 0.0, -10.0, 1.0, 0.0, audio_s, rejected="too short")
+        window = max(opts.min_window_s, audio_s + opts.tail_pad_s)
+        window = min(window, 30.0)
+        padded = np.zeros(int(window * SAMPLE_RATE), dtype=np.float32)
+        padded[: min(audio.size, padded.size)] = audio[: padded.size]
+        features = self._features(padded, padding=0)
+        n_frames = features.shape[-1] - (features.shape[-1] % 2)
+        feats = np.ascontiguousarray(features[:, :n_frames][None], dtype=np.float32)
+        prompt_tokens = self._prompt_tokens(prompt)
+        max_new = int(6 + opts.max_tokens_per_s * audio_s)
+        result = self._model.model.generate(
+            ctranslate2.StorageView.from_array(feats),
+            [prompt_tokens],
+            beam_size=opts.beam_size,
+            return_scores=True,
+            return_no_speech_prob=True,
+            # CTranslate2 counts the prompt in max_length.
+            max_length=min(448, len(prompt_tokens) + max_new),
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        eot = self._tokenizer.eot
+        ids = [t for t in result.sequences_ids[0] if t < eot]
+        raw = self._tokenizer.decode(ids).strip()
+        text = drop_repeats(raw)
+        avg_logprob = float(result.scores[0]) if result.scores else -10.0
+        no_speech = float(result.no_speech_prob)
+        ratio = compression_ratio(raw)
+        confidence = math.exp(min(0.0, avg_logprob)) * (1.0 - no_speech)
+        rejected = self._reject_reason(text, avg_logprob, no_speech, ratio)
+        return Transcript(
+            text=text if rejected is None else "",
+            confidence=round(confidence, 3),
+            avg_logprob=avg_logprob,
+            no_speech_prob=no_speech,
+            compression_ratio=ratio,
+            audio_s=audio_s,
+            rejected=rejected,
+        )
+
+    def _reject_reason(
+        self, text: str, avg_logprob: float, no_speech: float, ratio: float
+    ) -> str | None:
+        opts = self.options
+        if not text:
+            return "empty"
+        if no_speech > opts.no_speech_threshold and avg_logprob < opts.logprob_threshold:
+            return "no speech"
+        if ratio > opts.compression_ratio_threshold:
+            return "repetitive"
+        if avg_logprob < opts.logprob_threshold - 0.5:
+            return "low confidence"
+        key = text.strip().lower()
+        if key in _HALLUCINATIONS and (
+            avg_logprob < opts.suspicious_logprob or no_speech > opts.no_speech_threshold / 2
+        ):
+            return "hallucination"
+        return None
+
+
+_engines: dict[WhisperEngineOptions, WhisperEngine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(options: WhisperEngineOptions = DEFAULT_ENGINE_OPTIONS) -> WhisperEngine:
+    """The process-wide whisper engine for these options (loaded once)."""
+    with _engines_lock:
+        engine = _engines.get(options)
+        if engine is None:
+            engine = WhisperEngine(options)
+            _engines[options] = engine
+        return engine
