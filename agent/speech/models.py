@@ -70,6 +70,7 @@ def whisper_model_dir(cache_dir: Path | None = None) -> Path:
             for part in (part1, part2):
                 with part.open("rb") as src:
                     shutil.copyfileobj(src, out, length=8 << 20)
+        os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target / "model.bin")
     finally:
         if os.path.exists(tmp_name):
