@@ -107,6 +107,13 @@ class Database:
             await self._reader.dispose()
 
 
+def head_revision() -> str | None:
+    """The newest revision in booking/migrations/versions."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 def _upgrade(sync_conn: sa.Connection) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -26,8 +26,9 @@ def test_demo_clinic_facts() -> None:
     )
     assert c.record_calls is True
     monday, saturday, sunday = date(2026, 3, 2), date(2026, 3, 7), date(2026, 3, 8)
-    assert c.hours_on(monday) is not None and c.hours_on(monday).opens == time(8, 0)
-    assert c.hours_on(saturday) is not None and c.hours_on(saturday).closes == time(12, 0)
+    mon_hours, sat_hours = c.hours_on(monday), c.hours_on(saturday)
+    assert mon_hours is not None and mon_hours.opens == time(8, 0)
+    assert sat_hours is not None and sat_hours.closes == time(12, 0)
     assert c.hours_on(sunday) is None
     assert c.hours_text() == ("Monday to Friday 8 AM to 5 PM, Saturday 9 AM to noon, closed Sunday")
 
