@@ -103,6 +103,9 @@ def _absolute(
     if not _valid(2024, month, dom):  # 2024 is a leap year: February 29 is possible
         problem = f"{month_name(month)} {dom} isn't a real date"
         return DayMention(start, end, None, "absolute", month, dom, None, problem)
+    if _valid(today.year, month, dom) and 0 < (today - date(today.year, month, dom)).days <= 60:
+        # A date a few weeks back is a slip, not next year: let the caller say it has passed.
+        return DayMention(start, end, date(today.year, month, dom), "absolute", month, dom, None)
     for candidate_year in (today.year, today.year + 1, today.year + 2, today.year + 3):
         if _valid(candidate_year, month, dom):
             candidate = date(candidate_year, month, dom)
@@ -138,7 +141,7 @@ def _weekday_mention(m: re.Match[str], today: date) -> DayMention:
 
 def _relative(m: re.Match[str], today: date) -> DayMention:
     rel = m.group("rel")
-    offset = 2 if "after" in rel else 1 if rel == "tomorrow" else 0
+    offset = 2 if "after tomorrow" in rel else 1 if rel == "tomorrow" else 0
     return DayMention(m.start(), m.end(), today + timedelta(days=offset), "relative")
 
 

@@ -56,6 +56,7 @@ _LOOKUP = _rx(
     r"\b(?:check|look up|find|confirm|verify|check on) (?:on )?my (?:appointment|booking)s?\b",
     r"\bwhen am i (?:booked|scheduled|seeing|coming in|supposed to come)\b",
     r"\bis my appointment (?:still )?(?:on|at|for|booked|confirmed)\b",
+    r"\b(?:calling|call|question) (?:about|regarding) (?:my|an existing) (?:appointment|booking)\b",
 )
 _HOURS = _rx(
     r"\bhours\b(?! ago)",
@@ -120,6 +121,11 @@ _AFFIRM_WEAK = re.compile(
     r"okay then|ok then|sure thing|that's okay|i guess so|i think so|yes i think so)"
     r"(?: (?:please|then|thanks|thank you))?$"
 )
+_WAIT = re.compile(
+    r"\b(?:hold on|hang on|one moment|one sec|one second|just a (?:second|sec|moment|minute)|"
+    r"give me a (?:second|sec|moment|minute)|let me (?:think|check|see|look|find|get)|"
+    r"wait a (?:second|sec|moment|minute))\b"
+)
 _ACK = re.compile(
     r"^(?:(?:okay|ok|alright|all right|mhm|mm hmm|uh huh|hmm|fine|great|good|cool|got it|"
     r"i see|thanks|thank you|thank you so much|thanks a lot|great thanks|okay thanks|"
@@ -133,6 +139,7 @@ _DENY = _rx(
     r"\b(?:that's wrong|that is wrong|that's not right|that is not right|that's incorrect|"
     r"that isn't right|that's not correct|don't book|do not book|don't confirm|"
     r"do not confirm|not that one)\b",
+    r"^not (?:that|this|the \w+)(?: one)?\b",
 )
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|hi there|"
@@ -165,6 +172,8 @@ _CLARIFY_ABOUT = _rx(
     r"\bwhat (?:time|day|date|address|copay|price) did you (?:say|mention)\b",
     r"\bsorry what(?: was)? (?:the|that)\b",
     r"\bdid you say\b",
+    r"\b(?:which|what) (?:\w+ )?(?:was|is) (?:that|it)(?: again)?\b",
+    r"\bwhat (?:\w+ )?did you (?:say|mention)\b",
 )
 _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copay", re.compile(r"\b(?:copay|co pay|out of pocket)\b")),
@@ -191,6 +200,8 @@ _SUSPICIOUS = _rx(
     r"\bpretend (?:to be|you are)\b",
     r"\bact as\b",
     r"\bsudo\b",
+    r"\bforget everything\b",
+    r"\b(?:admin|administrator|root|staff|database) (?:access|rights|privileges|password|login)\b",
 )
 _GREETING_ONLY = re.compile(r"^(?:good )?(?:morning|afternoon|evening)$")
 
@@ -254,8 +265,8 @@ def read_intents(plain: str, expecting: str | None) -> IntentReading:
     confirming = expecting == "confirmation"
     if _AFFIRM_STRONG.search(plain) or (confirming and _AFFIRM_WEAK.match(plain)):
         found.add(Intent.AFFIRM)
-    elif _ACK.match(plain):
-        found.add(Intent.ACK)
+    elif _ACK.match(plain) or (_WAIT.search(plain) and not found - {Intent.GREETING}):
+        found.add(Intent.ACK)  # includes "hold on, let me check": the agent should wait
     if _DENY.search(plain) and not re.search(r"\bno (?:problem|worries|worry)\b", plain):
         found.add(Intent.DENY)
         if re.match(r"^(?:no|nope|nah)\b", plain):

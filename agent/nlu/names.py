@@ -82,41 +82,73 @@ def _is_capitalised(original: str, tokens: list[str]) -> bool:
     return all(raw.get(t, "")[:1].isupper() for t in tokens)
 
 
+_LEADING_FILLER = frozenset(
+    "uh um er so well yes yeah yep sure okay ok oh and it's its it is hi hello hey".split()
+)
+_DOB_FOLLOWERS = frozenset({"born", "date", "dob", "birthday", "birth"})
+
+
+def _after_is_dob(rest: list[str]) -> bool:
+    words = [w for w in rest if w not in {",", "."}][:3]
+    if not words:
+        return False
+    first = words[0]
+    if first in MONTHS or first in _DOB_FOLLOWERS or first[:1].isdigit():
+        return True
+    return first in {"and", "my"} and any(w in _DOB_FOLLOWERS or w == "my" for w in words[1:])
+
+
 def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str | None, float]:
-    """(title-cased name or None, confidence in it)."""
+    """(title-cased name or None, confidence in it).
+
+    Candidates come from introductions ("my name is ...") and from comma-separated chunks
+    that are nothing but name words; the best has two or more words, then the highest
+    confidence, then comes last (people repeat their name more fully: "Tom, Tom Becker").
+    """
     text = _join_spelled(cleaned)
+    expecting_name = expecting in ("name", "name_and_dob")
+    candidates: list[tuple[list[str], float, int]] = []
     for m in _CUE.finditer(text):
         tokens = _name_tokens(text[m.end() :].split())
         if not tokens:
             continue
         weak = m.group("cue") in _WEAK_CUES
-        if weak and len(tokens) < 2 and expecting not in ("name", "name_and_dob"):
+        if weak and len(tokens) < 2 and not expecting_name:
             continue
         rest = text[m.end() :].split()[len(tokens) :]
         if weak and rest and rest[0] not in _AFTER_INTRO:
             continue  # "I'm calling about ...", "this is for my son" are not introductions
-        return title_case(" ".join(tokens)), 1.0 if not weak else 0.9
+        candidates.append((tokens, 0.9 if weak else 1.0, m.start()))
+
     words = text.split()
-    lead = _name_tokens(words)
-    if not lead:
+    start = 0
+    only_chunk = True
+    for i in range(len(words) + 1):
+        if i < len(words) and words[i] not in {",", ".", "?", "!"}:
+            continue
+        chunk = words[start:i]
+        offset = start
+        start = i + 1
+        if i < len(words) and any(w not in {",", ".", "?", "!"} for w in words[i + 1 :]):
+            only_chunk = False
+        while chunk and chunk[0] in _LEADING_FILLER:
+            chunk, offset = chunk[1:], offset + 1
+        lead = _name_tokens(chunk)
+        if not lead:
+            continue
+        rest = words[offset + len(lead) :]
+        if len(lead) == len(chunk):
+            if expecting_name:
+                candidates.append((lead, 0.9 if len(lead) >= 2 else 0.8, offset))
+                continue
+        if _after_is_dob(rest) and (len(lead) >= 2 or expecting_name):
+            candidates.append((lead, 0.9, offset))  # "Grace Kim, December first, 1990"
+    if not candidates and not expecting_name:
+        lead = _name_tokens(words)
+        if lead and len(lead) == len(words) and only_chunk and 2 <= len(lead) <= 3:
+            if _is_capitalised(original, lead):
+                candidates.append((lead, 0.6, 0))  # a bare "Tom Becker", capitalised by STT
+    if not candidates:
         return None, 0.0
-    rest = words[len(lead) :]
-    expecting_name = expecting in ("name", "name_and_dob")
-    if not rest:
-        if expecting_name:
-            return title_case(" ".join(lead)), 0.9
-        if 2 <= len(lead) <= 3 and _is_capitalised(original, lead):
-            return title_case(" ".join(lead)), 0.6
-        return None, 0.0
-    # "Grace Kim, December first ...", "Priya Nair, born May second ..."
-    follower = rest[0] if rest[0] not in {",", "."} else (rest[1] if len(rest) > 1 else "")
-    if (
-        follower in MONTHS
-        or follower in {"born", "date", "dob", "birthday", "my", "and"}
-        or (follower[:1].isdigit())
-    ):
-        if len(lead) >= 2 or expecting_name:
-            return title_case(" ".join(lead)), 0.9
-    if expecting_name and rest[0] in {",", ".", "please"} and len(lead) >= 1:
-        return title_case(" ".join(lead)), 0.8
-    return None, 0.0
+    tokens, confidence, _ = max(candidates, key=lambda c: (len(c[0]) >= 2, c[1], len(c[0]), c[2]))
+    return title_case(" ".join(tokens)), confidence

@@ -116,7 +116,11 @@ def parse(
         intents.add(Intent.SELECT)
         if selection == "closest_after":
             clock, relation = None, None  # "after that" refers to the offer, not a clock time
-    if selection is None and clock is not None and re.search(r"\bthe (?:one )?(?:at )?\d", digits):
+    if (
+        selection is None
+        and clock is not None
+        and re.search(r"\bthe (?:one (?:at|for) )?\d{1,2}(?![\dsnrt])", digits)
+    ):
         intents.add(Intent.SELECT)  # "the one at 2": the offered slot at that time
     if _ANY_TIME.search(plain) and clock is None:
         intents.add(Intent.ANY_TIME)

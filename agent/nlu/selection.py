@@ -31,6 +31,21 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("latest", re.compile(rf"\bthe (?:latest|later)(?: {_OPTION})?\b|\blatest {_OPTION}\b")),
     ("next", re.compile(rf"\bthe next {_OPTION}\b")),
+    ("other", re.compile(rf"\bthe other {_OPTION}\b|\bthe other\b$")),
+    (
+        "something_earlier",
+        re.compile(
+            r"\b(?:anything|something|any|a time|one|nothing|slots?) (?:a (?:bit|little) )?"
+            r"(?:earlier|sooner)\b|\bearlier (?:than that|in the day|slot|time|one)\b"
+        ),
+    ),
+    (
+        "something_later",
+        re.compile(
+            r"\b(?:anything|something|any|a time|one|nothing|slots?) (?:a (?:bit|little) )?later\b"
+            r"|\blater (?:in the day|slot|time|one)\b"
+        ),
+    ),
     (
         "that",
         re.compile(
@@ -45,23 +60,39 @@ _BARE = re.compile(
     r"latest|earlier|later)(?: please| is fine| works| sounds good| would be great| one)?$"
 )
 _BARE_MAP = {"earlier": "earliest", "later": "latest"}
+
+
 _NUMBER_PICK = re.compile(r"^(?:number |option )?(?P<n>one|two|three)(?: please)?$")
 
 
+_NEGATION = re.compile(r"\b(?:not|don't want|rather not)\s+$")
+_NEW_PATIENT = re.compile(r"\bfirst (?:time|appointment) (?:here|visiting)\b")
+
+
 def find_selection(plain: str, expecting: str | None) -> str | None:
-    """`plain` is the cleaned text without punctuation, numbers still as words."""
+    """`plain` is the cleaned text without punctuation, numbers still as words.
+
+    With several picks the last one not negated wins ("not that one, the second" -> second).
+    """
+    picks: list[tuple[int, int, str]] = []
     for which, rx in _RULES:
-        if rx.search(plain):
-            if which == "first" and re.search(
-                r"\bfirst (?:time|appointment) (?:here|visiting|with)\b", plain
-            ):
+        for m in rx.finditer(plain):
+            if which == "first" and _NEW_PATIENT.search(plain):
                 continue
-            return which
-    m = _BARE.match(plain) if expecting != "day" else None
-    if m and not re.search(r"\b(?:on|of) the (?:first|second|third)\b", plain):
-        return _BARE_MAP.get(m.group("which"), m.group("which"))
+            if _NEGATION.search(plain[max(0, m.start() - 16) : m.start()]):
+                continue
+            if any(a <= m.start() < b for a, b, _ in picks):
+                continue  # an earlier, more specific rule already read these words
+            picks.append((m.start(), m.end(), which))
+    if picks:
+        return max(picks)[2]
+    # "not that one, the second": read what follows the rejected option on its own.
+    rest = re.sub(r"^.*\b(?:not|no) (?:that|this|the \w+)(?: one)?\s*", "", plain).strip()
+    bare = _BARE.match(rest) if expecting != "day" else None
+    if bare and not re.search(r"\b(?:on|of) the (?:first|second|third)\b", plain):
+        return _BARE_MAP.get(bare.group("which"), bare.group("which"))
     if expecting == "selection":
-        n = _NUMBER_PICK.match(plain)
+        n = _NUMBER_PICK.match(rest)
         if n:
             return {"one": "first", "two": "second", "three": "third"}[n.group("n")]
     return None

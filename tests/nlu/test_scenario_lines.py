@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agent.nlu import Intent as I  # noqa: N814
+from agent.nlu import Intent as I
 
 SCENARIOS = Path(__file__).resolve().parents[2] / ".." / "shared" / "scenarios"
 SCENARIOS = SCENARIOS if SCENARIOS.is_dir() else Path("/work/shared/scenarios")
