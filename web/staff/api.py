@@ -1,8 +1,6 @@
 """JSON API under /api/v1 (in the app's OpenAPI schema), Bearer token per staff user.
 Lists mask phone numbers and dates of birth; single-booking and single-call answers are full."""
 
-from __future__ import annotations
-
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta

@@ -1,7 +1,5 @@
 """Who is asking: console sessions (cookie + CSRF) and API users (Bearer token), with roles."""
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote

@@ -1,7 +1,5 @@
 """Sign in and out. The login form uses a double-submit CSRF cookie (there is no session yet)."""
 
-from __future__ import annotations
-
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
