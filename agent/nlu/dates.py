@@ -38,6 +38,8 @@ _NUMERIC = re.compile(
     r"(?<![\d/.\-:])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})"
     r"(?:(?P=sep)(?P<y>\d{4}|\d{2}))?(?![\d/.\-:]|\.\d)"
 )
+# "oh three oh five nineteen eighty five" -> "03 05 1985": only read when a DOB is expected.
+_SPOKEN_NUMERIC = re.compile(r"\b(?P<a>0?\d|1[0-2]) (?P<b>[0-3]?\d) (?P<y>(?:19|20)\d\d)\b")
 _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _ORDINAL_DOM = re.compile(
     r"(?P<prep>\b(?:on|for|by|until|till|from|before|after)\s+)?\bthe\s+(?P<dom>\d{1,2})"
@@ -228,6 +230,11 @@ def find_days(s: str, now: datetime, expecting: str | None = None) -> list[DayMe
             mention = _numeric(m, today)
             if mention:
                 found.append(mention)
+    if expecting in ("date_of_birth", "name_and_dob") or re.search(r"\b(?:born|birth|dob)\b", s):
+        for m in _SPOKEN_NUMERIC.finditer(s):
+            if free(m.start(), m.end()):
+                month, dom, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+                found.append(_absolute(m.start(), m.end(), month, dom, year, today))
     for m in _ORDINAL_DOM.finditer(s):
         if free(m.start(), m.end()):
             mention = _day_of_month(m, today, expecting)

@@ -44,7 +44,8 @@ _PRONOUN_ONE_BEFORE = {
 _NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | set(ORDINALS) | _SCALES
 _WORD = r"(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _RUN = re.compile(
-    rf"(?<![\w']){_WORD}(?:[ -]+(?:{_WORD}|oh|o|and(?=[ -]+{_WORD}))(?![\w']))*(?![\w'])"
+    rf"(?<![\w'])(?:(?:oh|o) (?={_WORD}))?{_WORD}"
+    rf"(?:[ -]+(?:{_WORD}|oh|o|and(?=[ -]+{_WORD}))(?![\w']))*(?![\w'])"
 )
 
 
@@ -135,7 +136,7 @@ def _convert_run(words: list[str], before: str) -> list[str]:
             continue
         if w in _ZERO_WORDS:
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if nxt in UNITS and out and out[-1].isdigit() and int(out[-1]) <= 12:
+            if nxt in UNITS and (not out or (out[-1].isdigit() and int(out[-1]) <= 12)):
                 out.append(f"0{UNITS[nxt]}")  # "ten oh five" -> 10 05
                 prev_word, i = nxt, i + 2
                 continue

@@ -33,6 +33,8 @@ EXPECTING = frozenset(
 _FILLER_ONLY = re.compile(
     r"^(?!uh huh$|mm hmm$)(?:(?:um+|uh+|er+|ah+|hmm+|mm+|oh|the|a|so|like|well)\s*)*$"
 )
+# Hesitations before the real answer ("oh, yes", "um okay") hide anchored patterns.
+_LEAD_FILLER = re.compile(r"^(?:(?:oh|um+|uh+|er+|ah+|well|so|hmm+|mm)\s+)+(?!huh\b|hmm\b)")
 _DOB_CUE = re.compile(r"\b(?:born|birth|birthday|dob|d o b|date of birth|birthdate)\b")
 _ANY_TIME = re.compile(
     r"\b(?:any ?time|whatever works|whatever you have|whenever|doesn't matter|does not matter|"
@@ -109,7 +111,7 @@ def parse(
     provider = _lexicon_pick(plain, lexicon, lexicon.provider_regex, lexicon.providers, correction)
     insurer = _insurer(plain, lexicon)
 
-    reading = read_intents(plain, expecting)
+    reading = read_intents(_LEAD_FILLER.sub("", plain) or plain, expecting)
     intents = set(reading.intents)
     selection = find_selection(plain, expecting)
     if selection is not None:
@@ -136,9 +138,10 @@ def parse(
     slots_present = any(
         v is not None for v in (visit_type, provider, day, part, clock, name, dob, phone)
     )
-    if starts_with_no(plain) and (day or clock or part or visit_type or provider or dob or name):
-        correction = True
-    if correction and slots_present:
+    rejects_first = starts_with_no(plain) or plain.startswith("not ")
+    if rejects_first and (slots_present or selection is not None):
+        correction = True  # "no, Wednesday" / "no, the other one": a replacement, not a refusal
+    if correction and (slots_present or selection is not None):
         intents.discard(Intent.DENY)
     if slots_present:
         intents.discard(Intent.ACK)
