@@ -40,10 +40,10 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def board_day(today: date | None = None) -> date:
-    """Today when the clinic opens today, else the next day it opens."""
+    """Today when the clinic is open all day today (until 17:00), else the next such day."""
     clinic = load_clinic()
     day = today or date.today()
-    while clinic.hours_on(day) is None:
+    while (hours := clinic.hours_on(day)) is None or hours.closes < dtime(17, 0):
         day += timedelta(days=1)
     return day
 
