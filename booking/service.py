@@ -414,7 +414,15 @@ class BookingService:
                     .where(t.holds.c.id == hold_id)
                     .values(status="confirmed", appointment_id=appt_id)
                 )
-                return await self._get(conn, appt_id)
+            return Appointment(
+                id=appt_id,
+                slot=slot,
+                patient_name=patient.name.strip(),
+                patient_dob=patient.date_of_birth,
+                status="confirmed",
+                patient_phone=patient.phone,
+                created_at=now,
+            )
         except IntegrityError:
             # A concurrent retry of this confirm committed first: answer with its result.
             async with self.db.read() as conn:
