@@ -160,6 +160,7 @@ class BookingAgent(Agent):
         topic: str,
         day: str | None = None,
         visit_type: str | None = None,
+        insurer: str | None = None,
     ) -> str:
         """Facts about the clinic, as a short sentence to say.
 
@@ -167,8 +168,9 @@ class BookingAgent(Agent):
             topic: hours, address, parking, copay, insurance, providers or phone.
             day: for hours on a given day, ISO date YYYY-MM-DD.
             visit_type: for the copay of one visit type.
+            insurer: for "do you take X?", the insurer the caller named.
         """
-        return await self._run(context, self.ops.clinic_info(topic, day, visit_type))
+        return await self._run(context, self.ops.clinic_info(topic, day, visit_type, insurer))
 
     @function_tool
     async def transfer_to_staff(self, context: RunContext, reason: str = "") -> str:

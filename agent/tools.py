@@ -299,13 +299,18 @@ class BookingTools:
 
     # -- clinic facts and staff -----------------------------------------------------------
     async def clinic_info(
-        self, topic: str, day: str | None = None, visit_type: str | None = None
+        self,
+        topic: str,
+        day: str | None = None,
+        visit_type: str | None = None,
+        insurer: str | None = None,
     ) -> str:
         return clinic_facts.answer(
             topic,
             self.clinic,
             visit_type=visit_type or self.state.booking.visit_type,
             day=_parse_date(day) if day else None,
+            insurer=insurer,
         )
 
     async def transfer_to_staff(self, reason: str = "") -> str:

@@ -105,7 +105,7 @@ class Policy:
         utt = self.parse(text, now=self.now(), expecting=b.awaiting)
         intents = set(utt.intents)
 
-        if safety.is_unauthorized(text):
+        if safety.is_unauthorized(text) or utt.suspicious:
             st.refusals += 1
             r.track = "side"
             r.add(self.replies.get("refuse"))
@@ -119,7 +119,13 @@ class Policy:
         side_topics = [t for i, t in SIDE_INTENTS.items() if i in intents]
         clarify = Intent.CLARIFY in intents or Intent.REPEAT_REQUEST in intents
         has_task = bool(intents & TASK_INTENTS)
-        side_only = (side_topics or clarify) and not has_task and not utt.correction
+        side_only = (side_topics or clarify) and not has_task
+        if side_only and utt.correction:
+            # "Wait, do you take Cigna?" is still only a question; "no, Friday - is there
+            # parking?" also changes the booking.
+            side_only = not _slot_values(utt, ignore_day="hours" in side_topics)
+        if Intent.SPELL_REQUEST not in intents and "spell" in text.lower() and not utt.name:
+            intents.add(Intent.SPELL_REQUEST)
 
         understood = False
         # Side track first: answer, then steer back to where the booking was.
@@ -133,6 +139,8 @@ class Policy:
             args: dict[str, Any] = {"topic": topic}
             if topic == "hours" and utt.day is not None:
                 args["day"] = utt.day.isoformat()
+            if topic == "insurance" and utt.insurer:
+                args["insurer"] = utt.insurer
             if topic == "copay" and (utt.visit_type or b.visit_type):
                 args["visit_type"] = self._visit_type_name(utt.visit_type) or b.visit_type
             (out,) = yield [ToolCall("clinic_info", args)]
@@ -145,11 +153,13 @@ class Policy:
             r.track = "side"
 
         if utt.problems:
+            # Say what was wrong, keep the rest of the utterance ("a checkup on Feb 30th").
             understood = True
             for p in utt.problems:
                 r.add(p if p.endswith((".", "?", "!")) else p + ".")
-            r.add(self._pending_prompt() or self.replies.get("how_can_i_help"))
-            return
+            if not (has_task or _slot_values(utt)) and not b.active:
+                r.add(self.replies.get("how_can_i_help"))
+                return
 
         if Intent.GOODBYE in intents and not has_task and b.stage is not Stage.HELD:
             st.closing = True
@@ -183,7 +193,7 @@ class Policy:
         if topic:
             said = mem.answer_about(topic)
             if said:
-                r.add(self.replies.get("clarify_prefix") + " " + said)
+                r.add(self.replies.get("clarify_prefix") + " " + _lower_first(said))
                 ex.topics[topic] = said
                 return
             return  # not said before: the side-question loop answers it fresh
@@ -393,7 +403,7 @@ class Policy:
             return True
         if b.day is None and not b.any_time and b.time is None and b.part_of_day is None:
             b.awaiting = "day"
-            r.add(self.replies.get("ask_day_for", visit_type=b.visit_type))
+            r.add(self.replies.get("ask_day_for", visit_type=visit_label(b.visit_type)))
             return True
         yield from self._search_and_offer(r)
         return True
@@ -604,8 +614,8 @@ class Policy:
             )
         return self.replies.get(
             "read_back",
-            visit_type=s.visit_type,
-            with_who=self._with(s).strip() + " " if self._with(s) else "",
+            visit_type=visit_label(s.visit_type),
+            with_who=self._with(s).strip(),
             when=say_when(s.start, self._today()),
             name=b.name,
             dob=say_dob(b.date_of_birth),
@@ -753,8 +763,8 @@ class Policy:
             r.add(
                 self.replies.get(
                     "found_one",
-                    visit_type=a.slot.visit_type,
-                    with_who=self._with(a.slot).strip() + " " if self._with(a.slot) else "",
+                    visit_type=visit_label(a.slot.visit_type),
+                    with_who=self._with(a.slot).strip(),
                     when=say_when(a.slot.start, self._today()),
                 )
             )
@@ -829,14 +839,14 @@ class Policy:
             return self.replies.get("ask_visit_type")
         if a == "day":
             if b.visit_type:
-                return self.replies.get("ask_day_for", visit_type=b.visit_type)
+                return self.replies.get("ask_day_for", visit_type=visit_label(b.visit_type))
             return self.replies.get("ask_day")
         if b.visit_type is None:
             b.awaiting = "visit_type"
             return self.replies.get("ask_visit_type")
         if b.day is None:
             b.awaiting = "day"
-            return self.replies.get("ask_day_for", visit_type=b.visit_type)
+            return self.replies.get("ask_day_for", visit_type=visit_label(b.visit_type))
         return None
 
     def _visit_type_name(self, text: str | None) -> str | None:
@@ -867,6 +877,20 @@ class Policy:
 
     def _today(self) -> date:
         return self.now().date()
+
+
+def _slot_values(utt: Utterance, *, ignore_day: bool = False) -> bool:
+    """Whether the utterance carries any booking value (what/when/who/patient)."""
+    fields = (utt.visit_type, utt.provider, utt.part_of_day, utt.time, utt.name,
+              utt.date_of_birth, utt.phone, utt.selection)
+    return any(v is not None for v in fields) or (utt.day is not None and not ignore_day)
+
+
+def visit_label(visit_type: str) -> str:
+    """How a visit type reads in a sentence: "new patient" -> "new-patient visit"."""
+    if visit_type in ("checkup", "vaccination") or visit_type.endswith("visit"):
+        return visit_type
+    return visit_type.replace(" ", "-") + " visit"
 
 
 def _lower_first(text: str) -> str:

@@ -246,12 +246,12 @@ def find_days(s: str, now: datetime, expecting: str | None = None) -> list[DayMe
     for m in _WEEKDAY.finditer(s):
         if free(m.start(), m.end()):
             found.append(_weekday_mention(m, today))
-    for m in _RELATIVE.finditer(s):
-        if free(m.start(), m.end()) and m.group("rel") not in ("now", "right now"):
-            found.append(_relative(m, today))
     for m in _IN_N.finditer(s):
         if free(m.start(), m.end()):
             found.append(_in_n(m, today))
+    for m in _RELATIVE.finditer(s):
+        if free(m.start(), m.end()) and m.group("rel") not in ("now", "right now"):
+            found.append(_relative(m, today))
     found.sort(key=lambda d: d.start)
     return _merge_weekday_and_date(found, s)
 

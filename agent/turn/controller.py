@@ -29,7 +29,13 @@ from .completeness import Completeness, expectation_from_prompt, lexical_complet
 from .eot import wrap_turn_detector
 from .gate import CheckAfter, Effect, Forward, Interrupt, OverlapGate, Resume
 from .metrics import TurnMetrics
-from .presets import TurnPreset, preset_from_env, session_kwargs, turn_handling_options
+from .presets import (
+    TurnPreset,
+    preset_from_env,
+    session_kwargs,
+    session_vad,
+    turn_handling_options,
+)
 
 logger = logging.getLogger("agent.turn")
 
@@ -82,16 +88,19 @@ class InterruptionController:
 
     # region public API
 
-    def session_options(self, turn_detector: Any = None) -> dict[str, Any]:
-        """Keyword arguments for AgentSession: turn_handling (+ our end-of-turn detector) and
-        aec_warmup_duration."""
+    def session_options(self, turn_detector: Any = None, vad: Any = None) -> dict[str, Any]:
+        """Keyword arguments for AgentSession: turn_handling (with our end-of-turn detector),
+        aec_warmup_duration, and `vad` (a per-call copy tuned to the preset) when one is given."""
         detector = turn_detector
         if self.preset.lexical_eot:
             detector = wrap_turn_detector(turn_detector, self.completeness_now)
-        return {
+        options: dict[str, Any] = {
             "turn_handling": turn_handling_options(self.preset, turn_detector=detector),
             **session_kwargs(self.preset),
         }
+        if vad is not None:
+            options["vad"] = session_vad(vad, self.preset)
+        return options
 
     def attach(self, session: Any, agent: Any) -> None:
         """Hook into the session's events and the agent's STT node (before session.start)."""
@@ -198,7 +207,8 @@ class InterruptionController:
 
     async def _metered(self, audio: AsyncIterable[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
         async for frame in audio:
-            if self._gate.open:
+            # the framework's flush sentinels travel in the same stream
+            if self._gate.open and isinstance(frame, rtc.AudioFrame):
                 self._gate.on_energy(frame_dbfs(frame))
             yield frame
 

@@ -51,10 +51,20 @@ class CheckAfter:
 Effect = Forward[E] | Interrupt | Resume | CheckAfter
 
 
+# An STT utterance that began this long before the overlap is the patient's earlier turn
+# running on (or its late final), not speech over the agent.
+_FOREIGN_MARGIN_S = 0.5
+_REMEMBERED_UTTERANCES = 32
+
+
 @dataclass
 class _Overlap(Generic[E]):
     started_at: float
     ended_at: float | None = None
+    utterances: set[str] = field(default_factory=set)
+    agent_done_at: float | None = None
+    agent_asked: bool = False  # the agent's reply ended on a question while this was open
+    passthrough: bool = False  # decided as a real turn: the rest flows straight through
     finals: str = ""
     interim: str = ""
     peak_dbfs: float | None = None
@@ -73,6 +83,7 @@ class _Dropped(Generic[E]):
     events: list[E]
     ended_at: float
     text: str
+    utterance: str = ""
 
 
 class OverlapGate(Generic[E]):
@@ -80,6 +91,8 @@ class OverlapGate(Generic[E]):
         self.preset = preset
         self._overlap: _Overlap[E] | None = None
         self._dropped: _Dropped[E] | None = None
+        self._utt_started: dict[str, float] = {}
+        self._dropped_utts: list[str] = []
         self.verdicts: list[tuple[OverlapKind, str]] = []
         """Every settled overlap: (verdict, words) — the controller turns these into metrics."""
 
@@ -95,6 +108,8 @@ class OverlapGate(Generic[E]):
 
     def on_user_speech_start(self, now: float, *, agent_speaking: bool) -> list[Effect[E]]:
         ov = self._overlap
+        if ov is not None and ov.passthrough:
+            self._overlap = ov = None
         if ov is not None and (
             not self.preset.barge_in or (not ov.resumed and ov.verdict == "undecided")
         ):
@@ -116,10 +131,32 @@ class OverlapGate(Generic[E]):
         if ov is not None and ov.ended_at is None:
             ov.peak_dbfs = dbfs if ov.peak_dbfs is None else max(ov.peak_dbfs, dbfs)
 
-    def on_stt(self, event: E, text: str, *, final: bool, now: float) -> list[Effect[E]]:
+    def on_stt_start(self, utterance: str, now: float) -> None:
+        """The STT opened utterance `utterance` (its request id)."""
+        self._utt_started[utterance] = now
+        if len(self._utt_started) > _REMEMBERED_UTTERANCES:
+            self._utt_started.pop(next(iter(self._utt_started)))
+
+    def on_stt(
+        self, event: E, text: str, *, final: bool, now: float, utterance: str = ""
+    ) -> list[Effect[E]]:
+        if utterance and utterance in self._dropped_utts:
+            # a late event of a backchannel we already dropped: drop it too
+            if self._dropped is not None and self._dropped.utterance == utterance:
+                self._dropped.events.append(event)
+            return []
         ov = self._overlap
-        if ov is None or (ov.verdict == "interruption" and self.preset.barge_in):
+        if ov is None or ov.passthrough:
             return [Forward((event,))]
+        if utterance and utterance not in ov.utterances:
+            started = self._utt_started.get(utterance)
+            if started is not None and started < ov.started_at - _FOREIGN_MARGIN_S:
+                # the patient's earlier turn running on: it reaches the framework, which will
+                # interrupt the agent for it, so the overlap counts as a real interruption
+                if final and text.strip() and self.preset.barge_in:
+                    return [*self._apply(ov, "interruption", now), Forward((event,))]
+                return [Forward((event,))]
+            ov.utterances.add(utterance)
         ov.held.append(event)
         if final:
             ov.finals = f"{ov.finals} {text}".strip()
@@ -132,7 +169,7 @@ class OverlapGate(Generic[E]):
 
     def on_user_speech_end(self, now: float) -> list[Effect[E]]:
         ov = self._overlap
-        if ov is None:
+        if ov is None or ov.passthrough:
             return []
         ov.ended_at = now
         effects = self._decide(now, speech_over=True)
@@ -163,17 +200,17 @@ class OverlapGate(Generic[E]):
     ) -> list[Effect[E]]:
         """The agent's reply finished playing (or was stopped)."""
         ov = self._overlap
+        asked = ended_with_question and not interrupted
         if ov is not None:
-            if not self.preset.barge_in or ov.verdict in ("undecided", "interruption"):
-                # the patient spoke as we ended (late barge-in) or while we talked in
-                # turn_by_turn: what they said is the next turn
-                self._overlap = None
-                keep = ov.verdict != "noise" and not (
-                    ov.verdict == "backchannel" and not ended_with_question
-                )
-                self.verdicts.append((ov.verdict, ov.words))
-                return [Forward(tuple(ov.held))] if keep and ov.held else []
-            if ov.verdict == "backchannel" and ended_with_question and not interrupted:
+            if not self.preset.barge_in:
+                return self._release_after_reply(ov, now, asked)
+            if ov.verdict == "interruption":
+                self._overlap = None  # its events already went through
+                return []
+            # late barge-in: the words still decide, but an "okay" now answers the question
+            ov.agent_done_at = now
+            ov.agent_asked = asked
+            if ov.verdict == "backchannel" and asked:
                 self._overlap = None
                 self.verdicts.append(("backchannel", ov.words))
                 return [Forward(tuple(ov.held))] if ov.held else []
@@ -181,14 +218,42 @@ class OverlapGate(Generic[E]):
         dropped = self._dropped
         if (
             dropped is not None
-            and ended_with_question
-            and not interrupted
+            and asked
             and now - dropped.ended_at <= self.preset.late_answer_window_s
         ):
             # "okay" just before the end of "shall I book it?" answers the question
             self._dropped = None
+            if dropped.utterance in self._dropped_utts:
+                self._dropped_utts.remove(dropped.utterance)
             return [Forward(tuple(dropped.events))]
         return []
+
+    def _release_after_reply(self, ov: _Overlap[E], now: float, asked: bool) -> list[Effect[E]]:
+        """turn_by_turn: the reply is over; what the patient said meanwhile is the next turn."""
+        self._overlap = None
+        final = ov.ended_at is not None
+        verdict = classify_overlap(
+            ov.words,
+            (ov.ended_at or now) - ov.started_at,
+            ov.peak_dbfs,
+            final=final,
+            preset=self.preset,
+        )
+        if verdict == "undecided":
+            verdict = "interruption" if ov.words or not final else "noise"
+        self.verdicts.append((verdict, ov.words))
+        keep = verdict == "interruption" or (verdict == "backchannel" and asked)
+        if not keep:
+            return []
+        if not final:
+            # still talking: the rest of this utterance flows straight through
+            self._overlap = _Overlap(
+                started_at=ov.started_at,
+                verdict="interruption",
+                utterances=ov.utterances,
+                passthrough=True,
+            )
+        return [Forward(tuple(ov.held))] if ov.held else []
 
     # endregion
 
@@ -213,7 +278,7 @@ class OverlapGate(Generic[E]):
         if verdict == "interruption":
             if not self.preset.barge_in:
                 return []  # turn_by_turn: held until the agent finishes
-            self._overlap = ov  # stays open: the rest of this utterance passes through
+            ov.passthrough = True  # stays open: the rest of this utterance passes through
             held, ov.held = tuple(ov.held), []
             self.verdicts.append(("interruption", ov.words))
             return [Interrupt("speech", latency), Forward(held)]
@@ -240,6 +305,12 @@ class OverlapGate(Generic[E]):
                 self.verdicts.append(("interruption", ov.words))
                 return [Forward(tuple(ov.held))]
         self.verdicts.append((ov.verdict, ov.words))
+        if ov.verdict == "backchannel" and ov.agent_asked:
+            return [Forward(tuple(ov.held))] if ov.held else []  # it answered the question
+        utterance = next(iter(ov.utterances), "") if len(ov.utterances) == 1 else ""
         if ov.verdict == "backchannel" or is_backchannel(ov.words):
-            self._dropped = _Dropped(list(ov.held), ov.ended_at or now, ov.words)
+            self._dropped = _Dropped(list(ov.held), ov.ended_at or now, ov.words, utterance)
+        for utt in ov.utterances:
+            self._dropped_utts.append(utt)
+        del self._dropped_utts[:-_REMEMBERED_UTTERANCES]
         return []

@@ -49,6 +49,10 @@ class TurnPreset:
     """None/0: the transport has no echo (browser AEC, simulator), barge-in works from the first
     word. Set ~3 s only for a speakerphone transport without echo cancellation: the agent would
     otherwise hear itself, at the price of ignoring the patient for those seconds."""
+    vad_min_silence_s: float | None
+    """Silero silence that ends a user utterance (None: leave the loaded VAD alone). Shorter
+    answers sooner (the STT is flushed at this point); the words and the audio model then
+    decide whether it was a pause or the end of the turn."""
     late_answer_window_s: float
     """A backchannel-word ("okay", "sure") said this close to the end of an agent question is an
     answer, not a backchannel: it becomes the next user turn."""
@@ -76,6 +80,7 @@ PRESETS: dict[str, TurnPreset] = {
         max_delay_s=2.5,
         lexical_eot=False,
         preemptive_tts=False,
+        vad_min_silence_s=0.55,
         **_COMMON,
     ),
     "fast": TurnPreset(
@@ -88,6 +93,7 @@ PRESETS: dict[str, TurnPreset] = {
         max_delay_s=1.2,
         lexical_eot=False,
         preemptive_tts=True,
+        vad_min_silence_s=0.3,
         **_COMMON,
     ),
     "natural": TurnPreset(
@@ -100,6 +106,7 @@ PRESETS: dict[str, TurnPreset] = {
         max_delay_s=1.8,
         lexical_eot=True,
         preemptive_tts=True,
+        vad_min_silence_s=0.4,
         **_COMMON,
     ),
     "noisy": TurnPreset(
@@ -112,6 +119,7 @@ PRESETS: dict[str, TurnPreset] = {
         max_delay_s=2.5,
         lexical_eot=True,
         preemptive_tts=False,
+        vad_min_silence_s=0.6,
         **{**_COMMON, "noise_suppression": True, "min_energy_dbfs": -45.0},
     ),
     # Baseline for the bench: the framework's defaults, no gate, no lexical end of turn.
@@ -125,6 +133,7 @@ PRESETS: dict[str, TurnPreset] = {
         max_delay_s=3.0,
         lexical_eot=False,
         preemptive_tts=False,
+        vad_min_silence_s=None,
         **{**_COMMON, "gate": False, "false_interruption_timeout_s": 2.0},
     ),
 }
@@ -198,3 +207,22 @@ def session_kwargs(preset: TurnPreset) -> dict[str, Any]:
         return {}  # the framework's own choice (3 s, none for SIP outbound / simulations)
     warmup = preset.aec_warmup_s if preset.aec_warmup_s else None
     return {"aec_warmup_duration": warmup}
+
+
+def session_vad(vad: Any, preset: TurnPreset) -> Any:
+    """A per-call copy of a Silero VAD with the preset's end-of-utterance silence.
+
+    The copy shares the loaded ONNX session (no reload, no download); any other VAD, or a
+    preset without its own value, is returned unchanged.
+    """
+    if vad is None or preset.vad_min_silence_s is None:
+        return vad
+    opts = getattr(vad, "_opts", None)
+    session = getattr(vad, "_onnx_session", None)
+    if opts is None or session is None or not hasattr(opts, "min_silence_duration"):
+        return vad
+    if opts.min_silence_duration == preset.vad_min_silence_s:
+        return vad
+    return type(vad)(
+        session=session, opts=replace(opts, min_silence_duration=preset.vad_min_silence_s)
+    )
