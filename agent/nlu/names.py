@@ -47,7 +47,7 @@ _CUE = re.compile(
 )
 _WEAK_CUES = {"this is", "it's", "it is", "i am", "i'm", "im"}
 _AFTER_INTRO = frozenset({",", ".", "!", "?", "and", "born", "date", "calling", "speaking", "here"})
-_SPELLED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_SPELLED = re.compile(r"\b(?:[a-z][ -]){2,}[a-z]\b")
 
 
 def title_case(name: str) -> str:
@@ -64,7 +64,9 @@ def title_case(name: str) -> str:
 def _name_tokens(words: list[str]) -> list[str]:
     out: list[str] = []
     for w in words:
-        if w in {",", ".", "?", "!"} or not _TOKEN.match(w) or w in _ALL_BLOCKED:
+        if w in {",", ".", "?", "!"} or not _TOKEN.match(w):
+            break
+        if w in _ALL_BLOCKED or any(part in _ALL_BLOCKED for part in w.split("-")):
             break
         out.append(w)
         if len(out) == 4:
@@ -74,7 +76,7 @@ def _name_tokens(words: list[str]) -> list[str]:
 
 def _join_spelled(cleaned: str) -> str:
     """ "l o p e z" (a spelled name) -> "lopez"."""
-    return _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), cleaned)
+    return _SPELLED.sub(lambda m: re.sub(r"[ -]", "", m.group(0)), cleaned)
 
 
 def _is_capitalised(original: str, tokens: list[str]) -> bool:

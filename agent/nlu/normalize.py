@@ -40,8 +40,11 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def clean(text: str) -> str:
-    """Lower-case, drop markup and noise tags, unify am/pm, o'clock and spacing."""
+def clean(text: str, *, split_hyphens: bool = True) -> str:
+    """Lower-case, drop markup and noise tags, unify am/pm, o'clock and spacing.
+
+    `split_hyphens=False` keeps "mary-jane" whole, for reading names.
+    """
     s = _PAUSE.sub(" ", text)
     s = _NOISE_PARENS.sub(" ", s)
     s = s.translate(_CURLY).lower()
@@ -49,7 +52,8 @@ def clean(text: str) -> str:
     s = _OCLOCK.sub(" oclock", s)
     s = _DR.sub("doctor", s)
     s = _JUNK.sub(" ", s)
-    s = _LETTER_HYPHEN.sub(" ", s)
+    if split_hyphens:
+        s = _LETTER_HYPHEN.sub(" ", s)
     # Sentence punctuation becomes a separate token so word regexes see clean boundaries,
     # but a colon or slash inside numbers ("9:30", "03/05") stays attached.
     s = re.sub(r"(?<!\d)[.](?!\d)|[.](?=\s|$)", " . ", s)

@@ -129,7 +129,7 @@ def parse(
     if insurer is not None:
         intents.add(Intent.ASK_INSURANCE)
 
-    name, name_confidence = find_name(cleaned, text, expecting)
+    name, name_confidence = find_name(clean(text, split_hyphens=False), text, expecting)
     if name is not None and provider is not None and name.split()[-1] == provider:
         if not re.search(r"\b(?:my name|this is|i'm|i am|name's)\b", plain):
             name = None  # "Doctor Patel" answered to a name question is the provider
