@@ -213,12 +213,15 @@ class InterruptionController:
             yield frame
 
     def _on_stt_event(self, ev: stt.SpeechEvent) -> None:
+        now = self._clock.now()
         if ev.type not in _TRANSCRIPTS:
+            if ev.type == stt.SpeechEventType.START_OF_SPEECH and ev.request_id:
+                self._gate.on_stt_start(ev.request_id, now)
             self._deliver((ev,))
             return
         text = ev.alternatives[0].text if ev.alternatives else ""
         final = ev.type == stt.SpeechEventType.FINAL_TRANSCRIPT
-        self._run(self._gate.on_stt(ev, text, final=final, now=self._clock.now()))
+        self._run(self._gate.on_stt(ev, text, final=final, now=now, utterance=ev.request_id))
 
     def _deliver(self, events: tuple[stt.SpeechEvent, ...]) -> None:
         for ev in events:
@@ -325,8 +328,10 @@ class InterruptionController:
             return False
         if session.agent_state == "speaking":
             return True
+        # paused while it was playing (not a reply paused before its first audio)
         activity = getattr(session, "_activity", None)
-        return getattr(activity, "_paused_speech", None) is not None
+        paused = getattr(activity, "_paused_speech", None)
+        return paused is not None and getattr(paused, "agent_state", None) == "speaking"
 
     def _on_user_state(self, ev: Any) -> None:
         now = self._clock.now()

@@ -281,7 +281,11 @@ class OverlapGate(Generic[E]):
             ov.passthrough = True  # stays open: the rest of this utterance passes through
             held, ov.held = tuple(ov.held), []
             self.verdicts.append(("interruption", ov.words))
-            return [Interrupt("speech", latency), Forward(held)]
+            return (
+                [Interrupt("speech", latency), Forward(held)]
+                if held
+                else [Interrupt("speech", latency)]
+            )
         effects: list[Effect[E]] = []
         if self.preset.barge_in and not ov.resumed:
             ov.resumed = True

@@ -17,7 +17,7 @@ from agent.turn.clock import ManualClock
 
 class FakeActivity:
     def __init__(self) -> None:
-        self._paused_speech: object | None = None
+        self._paused_speech: Any = None
         self.resume_timers: list[float] = []
 
     def _start_false_interruption_timer(self, timeout: float) -> None:
@@ -100,7 +100,8 @@ async def test_backchannel_over_the_agent_is_dropped_and_the_agent_resumes() -> 
     h = Harness()
     h.session.set_agent("speaking")
     h.session.set_user("listening", "speaking")
-    h.session._activity._paused_speech = object()  # the framework paused on the first window
+    # the framework paused on the first window
+    h.session._activity._paused_speech = SimpleNamespace(agent_state="speaking")
     h.session.set_agent("listening")
     h.clock.advance(0.4)
     await h.say("Mhm.", final=True)

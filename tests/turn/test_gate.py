@@ -145,10 +145,41 @@ def test_late_barge_in_is_a_new_turn() -> None:
     gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
     gate.on_user_speech_start(0.0, agent_speaking=True)
     gate.on_stt("interim:yes that", "yes that", final=False, now=0.2)
-    # undecided ("yes" is a backchannel word, "that" is not... but only 1 content word)
-    effects = gate.on_agent_speech_done(0.3, interrupted=False, ended_with_question=True)
-    assert forwarded(effects) == ["interim:yes that"]
-    assert forwarded(gate.on_stt("final:yes that works", "Yes, that works.", final=True, now=0.9))
+    # the reply ends while the patient talks: their words still decide
+    assert gate.on_agent_speech_done(0.3, interrupted=False, ended_with_question=True) == []
+    effects = gate.on_stt("final:yes that works", "Yes, that works.", final=True, now=0.9)
+    effects += gate.on_user_speech_end(1.0)
+    assert forwarded(effects) == ["interim:yes that", "final:yes that works"]
+
+
+def test_okay_over_the_end_of_a_question_answers_it() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("interim:okay", "okay", final=False, now=0.2)
+    gate.on_agent_speech_done(0.3, interrupted=False, ended_with_question=True)
+    gate.on_user_speech_end(0.5)
+    effects = gate.on_stt("final:okay", "Okay.", final=True, now=0.9)
+    assert forwarded(effects) == ["interim:okay", "final:okay"]
+
+
+def test_a_late_final_of_a_dropped_backchannel_is_dropped_too() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_stt_start("u1", 0.05)
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("interim:mhm", "mhm", final=False, now=0.3, utterance="u1")
+    gate.on_user_speech_end(0.5)
+    gate.on_timer(0.5 + PRESETS["natural"].noise_wait_s)
+    assert not gate.open
+    assert gate.on_stt("final:mhm", "Mhm.", final=True, now=2.5, utterance="u1") == []
+
+
+def test_the_patients_earlier_turn_running_on_is_not_gated() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_stt_start("u0", 0.0)  # began before the agent started talking
+    gate.on_user_speech_start(3.0, agent_speaking=True)
+    effects = gate.on_stt("final:and tuesday", "and Tuesday", final=True, now=3.2, utterance="u0")
+    assert kinds(effects) == ["Interrupt", "Forward"]
+    assert forwarded(effects) == ["final:and tuesday"]
 
 
 def test_baseline_preset_has_no_gate() -> None:
