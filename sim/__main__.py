@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--json", type=Path, default=None, dest="json_out")
     run.add_argument("-v", "--verbose", action="store_true", help="framework logs")
     run.add_argument("-t", "--transcripts", action="store_true", help="print each transcript")
+    run.add_argument("--plot", nargs="?", const="bench/results", default=None, metavar="DIR",
+                     help="audio mode: a PNG timeline per scenario into DIR (bench/results)")
     con = sub.add_parser("console", help="chat with the agent in the terminal (text, offline)")
     con.add_argument("--today", default=None, help="clinic clock, e.g. 2026-03-02T09:00")
     args = parser.parse_args(argv)
@@ -31,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return asyncio.run(console(today=args.today))
     from sim.runner import run_paths
+
+    if args.plot:
+        from sim.audio.mode import configure
+
+        configure(plot_dir=Path(args.plot))
 
     try:
         return asyncio.run(

@@ -30,6 +30,10 @@ class RealClock:
     def now(self) -> float:
         return time.monotonic() - self._t0
 
+    def restart(self) -> None:
+        """Zero the clock (when the call really starts, after the patient's audio is ready)."""
+        self._t0 = time.monotonic()
+
     def wall(self, t: float) -> float:
         """The time.time() value of call time `t` (the framework stamps events with it)."""
         return time.time() - (self.now() - t)

@@ -192,7 +192,9 @@ class VirtualPatient:
         out: list[tuple[np.ndarray, list[tuple[int, int]]] | None] = []
         self._bg = Background(self.script.noise, self._rng, self._voice)
         for step in self.script.steps:
-            voice: VoiceName = step.voice if step.voice in ("piper", "espeak") else self._voice  # type: ignore[assignment]
+            voice = self._voice
+            if step.voice in ("piper", "espeak"):
+                voice = step.voice  # type: ignore[assignment]
             if step.action == "say":
                 out.append(render_utterance(step, voice))
             elif step.action == "noise":
@@ -309,6 +311,7 @@ class VirtualPatient:
     async def run_script(
         self, rendered: list[tuple[np.ndarray, list[tuple[int, int]]] | None]
     ) -> None:
+        self._last_turn_end = self._clock.now()  # the greeting answers "the call started"
         try:
             for step, audio in zip(self.script.steps, rendered, strict=True):
                 rec = StepRecord(

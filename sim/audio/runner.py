@@ -8,9 +8,7 @@ played to the end, the call finished, expectations checked, metrics computed.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -27,7 +25,7 @@ from .clock import RealClock
 from .io import HeardTextOutput, PatientAudioInput, SpeakerOutput
 from .metrics import CallMetrics, compute
 from .patient import PatientOptions, StepRecord, VirtualPatient
-from .script import Script, ScriptError, from_dict
+from .script import Script, from_dict
 
 log = logging.getLogger("sim.audio")
 
@@ -77,23 +75,59 @@ class ScenarioResult:
         }
 
 
+class _Models:
+    """Speech models loaded once per process (like a worker's prewarm) and shared by calls."""
+
+    userdata: dict[str, Any] | None = None
+
+    @classmethod
+    def get(cls) -> dict[str, Any]:
+        if cls.userdata is None:
+            from agent.speech.warmup import load_speech_models
+
+            cls.userdata = {"speech": load_speech_models()}
+        return cls.userdata
+
+
 def _build_call(booking: Any, opts: RunOptions, session_id: str) -> SimCall:
-    if opts.preset is not None:
-        os.environ["TURN_PRESET"] = opts.preset  # read by the call factory (INTERFACES.md)
     if opts.agent == "standin":
         from .standin import build_standin_call
 
         return build_standin_call()
-    from agent.call import build_call  # type: ignore[import-not-found]
+    import inspect
+
+    from agent.call import build_call
     from agent.speech import build_engines
 
-    call: SimCall = build_call(
+    engines = build_engines(userdata=_Models.get())
+    params = inspect.signature(build_call).parameters
+    if "preset" in params:  # the factory wires the turn controller itself
+        factory: Any = build_call
+        call: SimCall = factory(
+            booking=booking, session_id=session_id, engines=engines, preset=opts.preset
+        )
+        return call
+    # until it does: the turn team's controller, wired as INTERFACES.md describes
+    from agent.turn import InterruptionController, get_preset, preset_from_env
+
+    preset = get_preset(opts.preset) if opts.preset else preset_from_env()
+    holder: dict[str, Any] = {}
+    ctrl = InterruptionController(
+        preset,
+        expectation=lambda: getattr(getattr(holder.get("call"), "state", None), "expecting", None),
+    )
+    session_opts = ctrl.session_options(turn_detector=engines.turn_detector)
+    turn_handling = session_opts.pop("turn_handling")
+    built = build_call(
         booking=booking,
         session_id=session_id,
-        room_name=f"sim-{session_id}",
-        engines=build_engines(),
+        engines=engines,
+        turn_handling=turn_handling,
+        session_kwargs=session_opts,
     )
-    return call
+    holder["call"] = built
+    ctrl.attach(built.session, built.agent)
+    return built  # type: ignore[return-value]
 
 
 def _subscribe(session: AgentSession, clock: RealClock, timeline: tl.Timeline) -> None:
@@ -201,6 +235,7 @@ async def _run_call(
     rendered = await asyncio.to_thread(patient.prepare)
 
     error: str | None = None
+    clock.restart()
     cpu0 = time.process_time()
     t0 = clock.now()
     # the greeting is awaited inside start(): the patient listens while it plays
@@ -266,78 +301,15 @@ async def _maybe_await(x: Any) -> Any:
     return x
 
 
-def expand(paths: Sequence[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(p.glob("*.yaml")))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise ScriptError(f"{p}: no such scenario file or directory")
-    return out
+async def run_many(
+    paths: Sequence[Path], opts: RunOptions, concurrency: int = 1
+) -> list[ScenarioResult]:
+    """Run scenarios, `concurrency` calls at a time (1: one after another), in input order."""
+    gate = asyncio.Semaphore(max(1, concurrency))
 
+    async def one(p: Path) -> ScenarioResult:
+        async with gate:
+            log.info("audio scenario %s (preset %s)", p, opts.preset)
+            return await run_scenario(p, opts)
 
-def summarize(results: Sequence[ScenarioResult]) -> dict[str, Any]:
-    from .aggregate import aggregate
-
-    return aggregate(results)
-
-
-async def run_many(paths: Sequence[Path], opts: RunOptions) -> list[ScenarioResult]:
-    results = []
-    for p in paths:
-        log.info("audio scenario %s (preset %s)", p, opts.preset)
-        results.append(await run_scenario(p, opts))
-    return results
-
-
-def run_paths(
-    paths: Sequence[str | Path],
-    *,
-    preset: str | None = None,
-    json_out: Path | None = None,
-    plot: bool | Path = False,
-    agent: AgentKind = "real",
-) -> int:
-    """Entry point for `python -m sim run ... --mode audio`. Returns the exit code."""
-    files = expand(paths)
-    for f in files:  # bad input fails before any call starts
-        from_dict(yaml.safe_load(f.read_text()), f)
-    plot_dir = (
-        (Path(plot) if isinstance(plot, (str, Path)) else Path("bench/results")) if plot else None
-    )
-    opts = RunOptions(preset=preset, agent=agent, plot_dir=plot_dir)
-    results = asyncio.run(run_many(files, opts))
-    for r in results:
-        status = "PASS" if r.passed else ("FAIL" if r.passed is False else "RAN ")
-        m = r.metrics
-        print(
-            f"{status} {r.name:32s} resp_p50={_fmt(_p(m.response_ms, 50))}ms "
-            f"barge_pause={_fmt(_p(m.barge_in_pause_ms, 50))}ms false_stops={m.false_stops}/"
-            f"{m.overlaps_non_turn} missed={m.missed_interruptions}/{m.overlaps_turn} "
-            f"cutoffs={m.cutoffs}/{m.steps_with_pause}"
-        )
-        for failure in r.failures:
-            print(f"     - {failure}")
-    summary = summarize(results)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(
-            json.dumps(
-                {"scenarios": [r.to_json() for r in results], "summary": summary},
-                indent=1,
-                default=str,
-            )
-        )
-    return 0 if all(r.passed for r in results) else 1
-
-
-def _p(xs: Sequence[float], q: float) -> float | None:
-    from .metrics import percentile
-
-    return percentile(xs, q)
-
-
-def _fmt(x: float | None) -> str:
-    return "-" if x is None else f"{x:.0f}"
+    return list(await asyncio.gather(*(one(p) for p in paths)))

@@ -1,0 +1,147 @@
+"""`make bench`: turn-taking configurations side by side on audio scenarios, plus capacity.
+
+    python -m bench [--set quick|full|public|audio] [--configs a,b] [--capacity-max 4]
+                    [--no-capacity] [--no-subbenches] [--timelines] [--out bench/results]
+
+Each configuration runs the same scenarios one call at a time (real-time audio; 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.audio.aggregate import aggregate
+from sim.audio.runner import RunOptions, ScenarioResult, run_many
+
+from . import capacity, report
+from .configs import CONFIGS, REPO, resolve, scenario_set
+
+SUBBENCHES = (("booking", 240), ("speech", 240))
+CAPACITY_SCENARIO = "audio:backchannel-mhm-okay"
+
+
+def _sub_benches() -> list[str]:
+    """The booking and speech benches (other teams'), printed before the turn-taking table."""
+    notes = []
+    for name, limit in SUBBENCHES:
+        if not (REPO / "bench" / f"{name}.py").exists():
+            notes.append(f"bench.{name}: not present, skipped")
+            continue
+        print(f"== python -m bench.{name}", flush=True)
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", f"bench.{name}"],
+                cwd=REPO,
+                timeout=limit,
+                capture_output=True,
+                text=True,
+            )
+            print(proc.stdout.rstrip())
+            if proc.returncode != 0:
+                print(proc.stderr.rstrip()[-2000:])
+                notes.append(f"bench.{name}: exit {proc.returncode}")
+        except subprocess.TimeoutExpired:
+            notes.append(f"bench.{name}: stopped after {limit} s")
+            print(f"bench.{name}: stopped after {limit} s")
+        print(f"   ({time.monotonic() - t0:.0f} s)\n", flush=True)
+    return notes
+
+
+def _row(config: str, results: list[ScenarioResult]) -> dict[str, Any]:
+    agg = aggregate(results)
+    ms = [r.metrics for r in results]
+    row = {k: agg.get(k) for k in report.ROW_KEYS if k != "config"}
+    row = {"config": config, **row}
+    row.update(
+        false_stops_n=f"{sum(m.false_stops for m in ms)}/{agg['overlaps_non_turn']}",
+        missed_n=f"{sum(m.missed_interruptions for m in ms)}/{agg['overlaps_turn']}",
+        cutoffs_n=f"{sum(m.cutoffs for m in ms)}/{sum(m.steps_with_pause for m in ms)}",
+        stop_ms_p50=agg["stop_ms_p50"],
+        false_pauses=agg["false_pauses"],
+        no_reply=agg["no_reply"],
+        frame_late_ms_max=agg["frame_late_ms_max"],
+        failed=[f"{r.name}: {'; '.join(r.failures)}" for r in results if not r.passed],
+    )
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--set", default=os.environ.get("BENCH_SET", "quick"))
+    ap.add_argument("--configs", default=",".join(c.name for c in CONFIGS))
+    ap.add_argument("--capacity-max", type=int, default=4)
+    ap.add_argument("--no-capacity", action="store_true")
+    ap.add_argument("--no-subbenches", action="store_true")
+    ap.add_argument("--timelines", action="store_true", help="PNG timeline per scenario and config")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+
+    wanted = [c for c in CONFIGS if c.name in args.configs.split(",")]
+    if not wanted:
+        ap.error(f"no known configuration in {args.configs!r}: {[c.name for c in CONFIGS]}")
+    paths = scenario_set(args.set)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        ap.error(f"scenario files missing: {missing}")
+
+    t_start = time.monotonic()
+    notes = [] if args.no_subbenches else _sub_benches()
+    runs: list[dict[str, Any]] = []
+    samples: dict[str, dict[str, list[float]]] = {}
+    for cfg in wanted:
+        t0 = time.monotonic()
+        opts = RunOptions(
+            preset=cfg.preset, plot_dir=args.out / "timelines" if args.timelines else None
+        )
+        results = asyncio.run(run_many(paths, opts))
+        row = _row(cfg.name, results)
+        runs.append(row)
+        samples[cfg.name] = {
+            "response_ms": [x for r in results for x in r.metrics.response_ms],
+            "barge_in_pause_ms": [x for r in results for x in r.metrics.barge_in_pause_ms],
+        }
+        print(
+            f"== {cfg.name}: {row['scenarios']} scenarios in {time.monotonic() - t0:.0f} s, "
+            f"success {row['success_rate']}",
+            flush=True,
+        )
+        for f in row["failed"]:
+            print(f"   FAIL {f}")
+
+    extra: dict[str, Any] = {"scenario_set": args.set, "scenarios": [str(p) for p in paths]}
+    if not args.no_capacity:
+        levels = asyncio.run(
+            capacity.measure(resolve(CAPACITY_SCENARIO), "natural", args.capacity_max)
+        )
+        extra["capacity"] = capacity.summary(levels)
+        notes.append(
+            f"capacity: {extra['capacity']['realtime_calls']} concurrent call(s) in real time "
+            f"(no patient frame > {capacity.LATE_LIMIT_MS:.0f} ms late), natural preset"
+        )
+    total = time.monotonic() - t_start
+    extra["wall_s"] = round(total, 1)
+    notes += [
+        f"scenario set `{args.set}` ({len(paths)} scenarios per configuration, "
+        "one call at a time); "
+        f"whole bench {total / 60:.1f} min on {os.cpu_count()} cores",
+        "rates count overlaps where agent audio was audible at the patient's onset; "
+        "n in brackets = events/opportunities",
+    ]
+    text = report.write(args.out, runs, extra, samples, notes)
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
