@@ -59,6 +59,9 @@ def diff(
     """New fingerprints and the events (name, JSON body) between two snapshots."""
     changed: dict[str, str] = {}
     events: list[tuple[str, str]] = []
+    # A reschedule cancels the old appointment and creates its replacement: one
+    # booking.changed (carrying rescheduled_from) says both.
+    replaced = {a.rescheduled_from for a in appts if a.rescheduled_from}
     for a in appts:
         fp = fingerprint(a)
         before = seen.get(a.id)
@@ -66,13 +69,13 @@ def diff(
             continue
         changed[a.id] = fp
         if a.status == "cancelled":
+            if before is None or a.id in replaced:
+                continue  # never announced, or announced as the replacement's change
             name = "booking.cancelled"
-        elif before is None:
+        elif before is None and not a.rescheduled_from:
             name = "booking.created"
         else:
             name = "booking.changed"
-        if before is None and a.status == "cancelled":
-            continue  # created and cancelled between two polls: nothing a CRM needs
         events.append((name, json.dumps(payload(name, a, now), sort_keys=True)))
     return changed, events
 
