@@ -18,8 +18,13 @@ _NEGATED = re.compile(
 )
 
 
-def is_correction(plain: str) -> bool:
-    return _MARKERS.search(plain) is not None
+# "Thursday morning... no, Thursday afternoon": a "no" between commas/stops repairs.
+_MID_NO = re.compile(r"[,.!?]\s*(?:no|nope|sorry|oops|or rather)\s*[,.]")
+
+
+def is_correction(plain: str, cleaned: str = "") -> bool:
+    """`plain` has no punctuation; `cleaned` (optional) still has it."""
+    return _MARKERS.search(plain) is not None or _MID_NO.search(cleaned) is not None
 
 
 def starts_with_no(plain: str) -> bool:

@@ -35,6 +35,8 @@ _BOOK = _rx(
     r"\b(?:is|are) (?:doctor \w+|the doctor|the nurse|dr \w+) (?:available|free|in)\b",
     r"\bwhen (?:can|could) i (?:come|get|be seen|see)\b",
     r"\bsee (?:a|the) (?:doctor|nurse)\b",
+    r"\b(?:need|want|like|have) to (?:get|be)(?: \w+){0,3} "
+    r"(?:vaccinated|seen|checked out|checked)\b",
 )
 _RESCHEDULE = _rx(
     r"\bre ?schedul\w*\b",

@@ -65,7 +65,8 @@ DEFAULT_VISIT_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "sick visit": ("sick visit", "sick appointment", "sick call", "sick"),
         "follow-up": ("follow up", "follow up visit", "follow up appointment", "followup"),
         "vaccination": (
-            "vaccination", "vaccinations", "vaccine", "vaccines", "flu shot", "shot", "shots",
+            "vaccination", "vaccinations", "vaccinated", "vaccinate", "vaccine", "vaccines",
+            "flu shot", "shot", "shots",
             "immunization", "immunizations", "booster", "jab", "covid shot", "tetanus shot",
         ),
         "new patient": (

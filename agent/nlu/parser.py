@@ -86,7 +86,7 @@ def parse(
     if not plain or _FILLER_ONLY.match(plain):
         return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
     digits = words_to_digits(cleaned)
-    correction = is_correction(plain)
+    correction = is_correction(plain, cleaned)
     problems: list[str] = []
 
     # Days: split date mentions into the date of birth and the appointment day.
