@@ -2,7 +2,6 @@
 ever leaves two live bookings (holds or appointments) of one provider overlapping."""
 
 import asyncio
-import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -72,49 +71,67 @@ def overlapping(rows: list[tuple[str, datetime, datetime]]) -> list[tuple[object
     ]
 
 
-async def run_ops(db: Path, ops: list[tuple]) -> None:
-    clock = FixedClock(START)
-    svc = await BookingService.open(f"sqlite:///{db}", clock=clock)
+async def reset(svc: BookingService) -> None:
+    async with svc.db.write() as conn:
+        for table in ("slot_claims", "holds", "appointments", "patients"):
+            await conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+async def run_ops(svc: BookingService, clock: FixedClock, ops: list[tuple]) -> int:
+    """Apply ops, checking the invariant after each; returns how many bookings succeeded."""
+    clock.set(START)
+    await reset(svc)
     hold_ids: list[str] = []
     appt_ids: list[str] = []
+    for n, op in enumerate(ops):
+        try:
+            match op:
+                case ("hold", slot, session, ttl):
+                    h = await svc.hold(slot, f"s{session}", timedelta(minutes=ttl))
+                    hold_ids.append(h.id)
+                case ("confirm", i, key) if hold_ids:
+                    patient = PatientInfo(f"Patient {key}", date(1980, 1, 1 + key))
+                    appt = await svc.confirm(hold_ids[i % len(hold_ids)], patient, f"k{n}")
+                    appt_ids.append(appt.id)
+                case ("release", i) if hold_ids:
+                    await svc.release(hold_ids[i % len(hold_ids)])
+                case ("cancel", i) if appt_ids:
+                    await svc.cancel(appt_ids[i % len(appt_ids)])
+                case ("reschedule", i, slot, session) if appt_ids:
+                    appt = await svc.reschedule(
+                        appt_ids[i % len(appt_ids)], slot, f"s{session}", f"r{n}"
+                    )
+                    appt_ids.append(appt.id)
+                case ("advance", minutes):
+                    clock.advance(timedelta(minutes=minutes))
+                case ("sweep",):
+                    await svc.sweep_expired()
+        except BookingError:
+            pass  # refusals are fine; only the invariant matters
+        clashes = overlapping(await live_intervals(svc, clock.now()))
+        assert not clashes, f"after op {n} {op}: {clashes}"
+    return len(appt_ids)
+
+
+def test_no_overlapping_live_bookings(tmp_path: Path) -> None:
+    # One service and loop for all examples (tables are emptied between them): opening a
+    # database per example would dominate the run time.
+    loop = asyncio.new_event_loop()
+    clock = FixedClock(START)
+    svc = loop.run_until_complete(
+        BookingService.open(f"sqlite:///{tmp_path / 'clinic.db'}", clock=clock)
+    )
+
+    booked: list[int] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(op_st, min_size=1, max_size=25))
+    def check(ops: list[tuple]) -> None:
+        booked.append(loop.run_until_complete(run_ops(svc, clock, ops)))
+
     try:
-        for n, op in enumerate(ops):
-            try:
-                match op:
-                    case ("hold", slot, session, ttl):
-                        h = await svc.hold(slot, f"s{session}", timedelta(minutes=ttl))
-                        hold_ids.append(h.id)
-                    case ("confirm", i, key) if hold_ids:
-                        patient = PatientInfo(f"Patient {key}", date(1980, 1, 1 + key))
-                        appt = await svc.confirm(hold_ids[i % len(hold_ids)], patient, f"k{n}")
-                        appt_ids.append(appt.id)
-                    case ("release", i) if hold_ids:
-                        await svc.release(hold_ids[i % len(hold_ids)])
-                    case ("cancel", i) if appt_ids:
-                        await svc.cancel(appt_ids[i % len(appt_ids)])
-                    case ("reschedule", i, slot, session) if appt_ids:
-                        appt = await svc.reschedule(
-                            appt_ids[i % len(appt_ids)], slot, f"s{session}", f"r{n}"
-                        )
-                        appt_ids.append(appt.id)
-                    case ("advance", minutes):
-                        clock.advance(timedelta(minutes=minutes))
-                    case ("sweep",):
-                        await svc.sweep_expired()
-            except BookingError:
-                pass  # refusals are fine; only the invariant matters
-            clashes = overlapping(await live_intervals(svc, clock.now()))
-            assert not clashes, f"after op {n} {op}: {clashes}"
+        check()
+        assert sum(booked) > 0, "the generated operations never booked anything"
     finally:
-        await svc.close()
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(st.lists(op_st, min_size=1, max_size=25))
-def test_no_overlapping_live_bookings(ops: list[tuple]) -> None:
-    with tempfile.TemporaryDirectory() as d:
-        asyncio.run(run_ops(Path(d) / "clinic.db", ops))
+        loop.run_until_complete(svc.close())
+        loop.close()
