@@ -119,7 +119,11 @@ async def double_bookings(svc: BookingService) -> int:
         x.c.provider_id == y.c.provider_id,
         x.c.start_at < y.c.end_at,
         y.c.start_at < x.c.end_at,
-        sa.or_(x.c.start_at < y.c.start_at, x.c.end_at < y.c.end_at),
+        # Each unordered pair once: x sorts strictly before y by (start, end).
+        sa.or_(
+            x.c.start_at < y.c.start_at,
+            sa.and_(x.c.start_at == y.c.start_at, x.c.end_at < y.c.end_at),
+        ),
     )
     # Identical intervals also count, but a row must not pair with itself: compare row counts.
     same = sa.select(

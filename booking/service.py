@@ -159,7 +159,7 @@ class BookingService:
         if isinstance(date_to, datetime):
             date_to = date_to.date()
         if date_from is None:
-            date_from = max(now.date(), date_to or now.date())
+            date_from = now.date()
             if date_to is None:
                 date_to = date_from + timedelta(days=self.options.search_days - 1)
         elif date_to is None:

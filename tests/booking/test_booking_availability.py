@@ -139,3 +139,9 @@ async def test_bad_ranges(booking_service: BookingService) -> None:
         await booking_service.find_availability("haircut")
     with pytest.raises(InvalidRequest):
         await booking_service.find_availability("checkup", "Doctor Who")
+
+
+async def test_date_to_alone_searches_from_today(booking_service: BookingService) -> None:
+    av = await booking_service.find_availability("checkup", date_to=THU, limit=500)
+    days = {s.start.date() for s in av.slots}
+    assert min(days) == MON and max(days) == THU
