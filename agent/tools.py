@@ -115,13 +115,43 @@ class BookingTools:
             b.offered_were_alternatives = False
             b.last_note = None
         else:
-            b.offered = self._dedupe(list(result.alternatives))[: self.options.offer_count]
+            alts = self._rank_alternatives(
+                list(result.alternatives), on, after_t, part_of_day, provider_id
+            )
+            b.offered = sorted(alts[: self.options.offer_count], key=lambda s: s.start)
             b.offered_were_alternatives = True
             b.last_note = result.note
         b.found = slots
         if b.offered and b.stage is not Stage.HELD:
             b.stage = Stage.OFFERING
         return self._describe_offer(result.note)
+
+    def _rank_alternatives(
+        self,
+        slots: list[Slot],
+        day: date | None,
+        at: time | None,
+        part: str | None,
+        provider_id: str | None,
+    ) -> list[Slot]:
+        """Nearest to what was asked first: the provider asked for, the same day, then the
+        closest days, then the closest time."""
+        anchor = at or {"morning": time(9), "afternoon": time(13), "evening": time(17)}.get(
+            part or "", None
+        )
+
+        def key(s: Slot) -> tuple[bool, int, float, datetime]:
+            other_provider = provider_id is not None and s.provider_id != provider_id
+            days = abs((s.start.date() - day).days) if day else 0
+            minutes = 0.0
+            if anchor is not None:
+                minutes = abs(
+                    (s.start - datetime.combine(s.start.date(), anchor)).total_seconds() / 60
+                )
+            return (other_provider, days, minutes, s.start)
+
+        ranked = self._dedupe(slots)
+        return sorted(ranked, key=key)
 
     def _dedupe(self, slots: list[Slot]) -> list[Slot]:
         seen: set[datetime] = set()
@@ -135,13 +165,20 @@ class BookingTools:
     def _pick_offer(self, slots: list[Slot], exact: time | None) -> list[Slot]:
         """A few options spread over the window, earliest first (not 8:00, 8:15, 8:30)."""
         slots = self._dedupe(slots)
-        gap = timedelta(minutes=self.options.spread_minutes)
         picked: list[Slot] = []
-        for s in slots:
-            if not picked or s.start - picked[-1].start >= gap or s.start.date() != picked[
-                -1
-            ].start.date():
-                picked.append(s)
+        # Widest spacing that still fills the offer: hourly over a day, closer in a short window.
+        for minutes in (self.options.spread_minutes, 30, 15):
+            gap = timedelta(minutes=minutes)
+            picked = []
+            for s in slots:
+                if (
+                    not picked
+                    or s.start - picked[-1].start >= gap
+                    or s.start.date() != picked[-1].start.date()
+                ):
+                    picked.append(s)
+                if len(picked) == self.options.offer_count:
+                    break
             if len(picked) == self.options.offer_count:
                 break
         if len(picked) < self.options.offer_count:

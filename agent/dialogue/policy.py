@@ -175,8 +175,12 @@ class Policy:
                 r.add(self.replies.get("anything_else"))
             return
 
+        n_before = len(r.sentences)
         booking_said = yield from self._booking_turn(utt, intents, r)
-        understood = understood or booking_said
+        understood = understood or booking_said or len(r.sentences) > n_before
+        if not understood and intents & {Intent.AFFIRM, Intent.DENY, Intent.GREETING}:
+            understood = True  # "yes" / "hello" with nothing pending: invite the request
+            r.add(self.replies.get("how_can_i_help"))
         if not understood:
             st.misunderstood += 1
             r.track = "booking"
@@ -301,7 +305,11 @@ class Policy:
             changed.append(name)
             if old is not None and new is not None:
                 st.record_correction(name, old, new, utt.text)
-                acks.append(self._speak_value(name, new))
+                spoken = self._speak_value(name, new)
+                if name == "part_of_day" and acks and "day" in changed[:-1]:
+                    acks[-1] = f"{acks[-1]} {spoken}"  # "Friday afternoon"
+                else:
+                    acks.append(spoken)
             elif utt.correction and new is not None and name in SLOT_FIELDS:
                 st.record_correction(name, None, new, utt.text)
         if utt.time_relation and "time" in changed:
@@ -311,13 +319,17 @@ class Policy:
         if acks:
             r.track = "correction"
             r.add(self.replies.get("changed_to", value=join_and(acks)))
+        elif utt.correction and any(f in changed for f in SLOT_FIELDS):
+            r.track = "correction"
         # Provider who does not offer the visit type: drop the provider, say so once.
         if b.provider and b.visit_type:
             p = self.clinic.find_provider(b.provider)
             if p is not None and not p.offers(b.visit_type):
                 r.add(
                     self.replies.get(
-                        "provider_cannot", provider=p.spoken_name, visit_type=b.visit_type
+                        "provider_cannot",
+                        provider=p.spoken_name,
+                        visit_type=visit_label(b.visit_type),
                     )
                 )
                 b.provider = None
@@ -445,7 +457,15 @@ class Policy:
         return None
 
     def _last_mentioned(self) -> int:
-        return 0
+        """'That one' among several: the offer closest to the time the patient asked for."""
+        b = self.state.booking
+        if b.time is None or not b.offered:
+            return 0
+        want = b.time.hour * 60 + b.time.minute
+        return min(
+            range(len(b.offered)),
+            key=lambda i: abs(b.offered[i].start.hour * 60 + b.offered[i].start.minute - want),
+        )
 
     def _match_time(self, t: time, day: date | None) -> int | None:
         for i, s in enumerate(self.state.booking.offered):
@@ -907,9 +927,20 @@ def _in_part(t: time, part: str) -> bool:
     return True
 
 
+# Words that are never a patient's name: a parser that takes "his birthday is ..." or "none of
+# your business" at face value must not book an appointment for "His" or "None".
+_NOT_NAMES = frozenset(
+    "i me my mine you your he him his she her they them their it its we our us none nobody "
+    "no yes not nothing business name is the a an and or but this that what why who none "
+    "okay ok sure fine please thanks thank sorry hello hi".split()
+)
+
+
 def _plausible_name(name: str) -> bool:
     words = name.split()
-    return 1 <= len(words) <= 4 and not any(ch.isdigit() for ch in name)
+    if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
+        return False
+    return not any(w.lower().strip(".,'") in _NOT_NAMES for w in words)
 
 
 def _plausible_dob(d: date, today: date) -> bool:
