@@ -291,8 +291,43 @@ class BookingService:
                 )
                 await self._claim(conn, slot, hold_id=hold.id, expires_at=hold.expires_at)
         except IntegrityError:
-            raise SlotTaken(f"{slot.provider_id} {slot.start} is taken") from None
+            # Asking again for a slot this session already holds (a retried tool call) is
+            # not a conflict: the same hold comes back with a fresh expiry.
+            renewed = await self._renew_own_hold(slot, session_id, hold.expires_at, now)
+            if renewed is None:
+                raise SlotTaken(f"{slot.provider_id} {slot.start} is taken") from None
+            return renewed
         return hold
+
+    async def _renew_own_hold(
+        self, slot: Slot, session_id: str, expires_at: datetime, now: datetime
+    ) -> Hold | None:
+        h = t.holds.c
+        async with self.db.write() as conn:
+            hold_id = (
+                await conn.execute(
+                    sa.select(h.id).where(
+                        h.session_id == session_id,
+                        h.status == "held",
+                        h.expires_at > now,
+                        h.provider_id == slot.provider_id,
+                        h.start_at == slot.start,
+                        h.end_at == slot.end,
+                        h.visit_type == slot.visit_type,
+                    )
+                )
+            ).scalar_one_or_none()
+            if hold_id is None:
+                return None
+            await conn.execute(
+                sa.update(t.holds).where(h.id == hold_id).values(expires_at=expires_at)
+            )
+            await conn.execute(
+                sa.update(t.slot_claims)
+                .where(t.slot_claims.c.hold_id == hold_id)
+                .values(expires_at=expires_at)
+            )
+        return Hold(hold_id, slot, session_id, expires_at)
 
     async def release(self, hold_id: str) -> bool:
         """Give a hold's time back. True when it was live."""

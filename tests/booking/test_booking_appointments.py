@@ -53,6 +53,18 @@ async def test_hold_then_confirm_books(svc: BookingService) -> None:
         await svc.hold(checkup(THU_10 + timedelta(minutes=15)), "call-2")  # overlaps
 
 
+async def test_same_session_holding_again_renews(svc: BookingService) -> None:
+    first = await svc.hold(checkup(THU_10), "call-1", ttl=timedelta(minutes=5))
+    clock_of(svc).advance(timedelta(minutes=4))
+    again = await svc.hold(checkup(THU_10), "call-1", ttl=timedelta(minutes=5))
+    assert again.id == first.id and again.expires_at == datetime(2026, 3, 2, 9, 9)
+    clock_of(svc).advance(timedelta(minutes=4))  # past the first expiry, inside the renewed one
+    assert [h.id for h in await svc.live_holds()] == [first.id]
+    with pytest.raises(SlotTaken):
+        await svc.hold(checkup(THU_10), "call-2")
+    assert (await svc.confirm(first.id, MARIA, "k")).status == "confirmed"
+
+
 async def test_confirm_is_idempotent(svc: BookingService) -> None:
     hold = await svc.hold(checkup(THU_10), "call-1")
     first = await svc.confirm(hold.id, MARIA, "k1")
