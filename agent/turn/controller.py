@@ -217,6 +217,8 @@ class InterruptionController:
         if ev.type not in _TRANSCRIPTS:
             if ev.type == stt.SpeechEventType.START_OF_SPEECH and ev.request_id:
                 self._gate.on_stt_start(ev.request_id, now)
+            elif ev.type == stt.SpeechEventType.END_OF_SPEECH and ev.request_id:
+                self._gate.on_stt_end(ev.request_id)
             self._deliver((ev,))
             return
         text = ev.alternatives[0].text if ev.alternatives else ""

@@ -55,6 +55,7 @@ Effect = Forward[E] | Interrupt | Resume | CheckAfter
 # running on (or its late final), not speech over the agent.
 _FOREIGN_MARGIN_S = 0.5
 _REMEMBERED_UTTERANCES = 32
+_RECHECK_S = 0.25
 
 
 @dataclass
@@ -92,6 +93,7 @@ class OverlapGate(Generic[E]):
         self._overlap: _Overlap[E] | None = None
         self._dropped: _Dropped[E] | None = None
         self._utt_started: dict[str, float] = {}
+        self._utt_open: set[str] = set()
         self._dropped_utts: list[str] = []
         self.verdicts: list[tuple[OverlapKind, str]] = []
         """Every settled overlap: (verdict, words) — the controller turns these into metrics."""
@@ -134,8 +136,20 @@ class OverlapGate(Generic[E]):
     def on_stt_start(self, utterance: str, now: float) -> None:
         """The STT opened utterance `utterance` (its request id)."""
         self._utt_started[utterance] = now
+        self._utt_open.add(utterance)
         if len(self._utt_started) > _REMEMBERED_UTTERANCES:
+            self._utt_open.discard(next(iter(self._utt_started)))
             self._utt_started.pop(next(iter(self._utt_started)))
+        ov = self._overlap
+        if ov is not None and not ov.passthrough and now >= ov.started_at - _FOREIGN_MARGIN_S:
+            ov.utterances.add(utterance)
+
+    def on_stt_end(self, utterance: str) -> None:
+        """The STT closed the utterance (its final transcript has been delivered)."""
+        self._utt_open.discard(utterance)
+
+    def _stt_pending(self, ov: _Overlap[E]) -> bool:
+        return any(u in self._utt_open for u in ov.utterances)
 
     def on_stt(
         self, event: E, text: str, *, final: bool, now: float, utterance: str = ""
@@ -158,6 +172,8 @@ class OverlapGate(Generic[E]):
                 return [Forward((event,))]
             ov.utterances.add(utterance)
         ov.held.append(event)
+        if final and utterance:
+            self._utt_open.discard(utterance)
         if final:
             ov.finals = f"{ov.finals} {text}".strip()
             ov.interim = ""
@@ -192,7 +208,12 @@ class OverlapGate(Generic[E]):
             )
             effects += self._apply(ov, verdict, now)
         if self._overlap is ov:
-            effects += self._settle(now)
+            if self._stt_pending(ov) and now - ov.ended_at < self.preset.stt_wait_max_s:
+                # resumed on a guess; the STT is still transcribing this speech: its words
+                # may yet turn it into a real interruption (or confirm the backchannel)
+                effects.append(CheckAfter(_RECHECK_S))
+            else:
+                effects += self._settle(now)
         return effects
 
     def on_agent_speech_done(

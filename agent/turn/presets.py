@@ -36,6 +36,8 @@ class TurnPreset:
     """After the overlap ends with no words, wait this long for a transcript, then resume."""
     min_energy_dbfs: float
     """Overlaps whose loudest frame is quieter than this are noise whatever the STT heard."""
+    stt_wait_max_s: float
+    """How long after the end of an overlap we keep waiting for a slow STT's words."""
     false_interruption_timeout_s: float
     """The framework's own resume backstop (it resumes if no transcript confirms)."""
     endpointing_mode: EndpointingMode
@@ -62,6 +64,7 @@ _COMMON: dict[str, Any] = dict(
     gate=True,
     backchannel_max_s=1.6,
     noise_wait_s=0.6,
+    stt_wait_max_s=3.0,
     min_energy_dbfs=-70.0,
     false_interruption_timeout_s=1.5,
     noise_suppression=False,

@@ -169,6 +169,7 @@ def test_a_late_final_of_a_dropped_backchannel_is_dropped_too() -> None:
     gate.on_stt("interim:mhm", "mhm", final=False, now=0.3, utterance="u1")
     gate.on_user_speech_end(0.5)
     gate.on_timer(0.5 + PRESETS["natural"].noise_wait_s)
+    gate.on_timer(0.5 + PRESETS["natural"].stt_wait_max_s)  # the STT is very late
     assert not gate.open
     assert gate.on_stt("final:mhm", "Mhm.", final=True, now=2.5, utterance="u1") == []
 
@@ -186,3 +187,29 @@ def test_baseline_preset_has_no_gate() -> None:
     gate: OverlapGate[str] = OverlapGate(PRESETS["livekit_default"])
     gate.on_user_speech_start(0.0, agent_speaking=True)
     assert forwarded(gate.on_stt("final:mhm", "mhm", final=True, now=0.5)) == ["final:mhm"]
+
+
+def test_slow_stt_resume_on_a_guess_then_let_the_words_decide() -> None:
+    natural = PRESETS["natural"]
+    for text, expected in (("Mhm.", []), ("Wednesday.", ["Interrupt", "Forward"])):
+        gate: OverlapGate[str] = OverlapGate(natural)
+        gate.on_user_speech_start(0.0, agent_speaking=True)
+        gate.on_stt_start("u1", 0.1)
+        gate.on_user_speech_end(0.5)
+        first = gate.on_timer(0.5 + natural.noise_wait_s)
+        assert kinds(first) == ["Resume", "CheckAfter"]  # still transcribing: keep listening
+        assert gate.open
+        assert kinds(gate.on_stt("final", text, final=True, now=2.0, utterance="u1")) == expected
+        assert not gate.holding
+
+
+def test_slow_stt_gives_up_after_the_wait_limit() -> None:
+    natural = PRESETS["natural"]
+    gate: OverlapGate[str] = OverlapGate(natural)
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt_start("u1", 0.1)
+    gate.on_user_speech_end(0.5)
+    gate.on_timer(0.5 + natural.noise_wait_s)
+    assert gate.on_timer(0.5 + natural.stt_wait_max_s) == []
+    assert not gate.open
+    assert gate.on_stt("final", "Mhm.", final=True, now=9.0, utterance="u1") == []
