@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from booking.errors import BookingError
 from livekit.agents import Agent, RunContext, ToolError, function_tool
 from livekit.agents.llm import ChatContext, ChatMessage
 
 from agent.prompts import render_instructions
 from agent.state import DialogueState
 from agent.tools import BookingTools
+from booking.errors import BookingError
 
 T = TypeVar("T")
 

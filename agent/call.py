@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from booking.clock import Clock
-from booking.models import CallRecord
 from livekit.agents import AgentSession
 from livekit.agents import llm as lk_llm
 
@@ -31,6 +29,8 @@ from agent.prompts import load_template
 from agent.record import CallRecorder
 from agent.state import DialogueState, Stage, Task
 from agent.tools import BookingTools, ToolsOptions
+from booking.clock import Clock
+from booking.models import CallRecord
 
 if TYPE_CHECKING:
     from booking import BookingService

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from booking.clinic import WEEKDAYS, ClinicInfo
-
 from agent.speakable import join_and, say_time
+from booking.clinic import WEEKDAYS, ClinicInfo
 
 TOPICS = ("hours", "address", "parking", "copay", "insurance", "providers", "phone")
 

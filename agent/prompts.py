@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from booking.clinic import ClinicInfo
-
 from agent.state import DialogueState
+from booking.clinic import ClinicInfo
 
 DEFAULT_INSTRUCTIONS = Path(__file__).resolve().parents[1] / "prompts" / "instructions.md"
 

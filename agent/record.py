@@ -7,7 +7,6 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
-from booking.models import CallRecord
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import (
     AgentFalseInterruptionEvent,
@@ -16,6 +15,7 @@ from livekit.agents.voice.events import (
 )
 
 from agent.state import DialogueState
+from booking.models import CallRecord
 
 # Per-reply latency figures the framework puts on assistant messages.
 LATENCY_KEYS = ("e2e_latency", "llm_node_ttft", "tts_node_ttfb", "end_of_turn_delay")

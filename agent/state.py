@@ -11,17 +11,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
+from booking.models import Slot
 
-class SlotLike(Protocol):
-    """The fields of `booking.Slot` the dialogue needs (kept structural to avoid a cycle)."""
-
-    provider_id: Any
-    provider_name: str
-    visit_type: str
-    start: datetime
-    end: datetime
+SlotLike = Slot  # the dialogue only reads provider/visit type/start/end of a booking slot
 
 
 class Stage(StrEnum):

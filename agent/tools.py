@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from booking.errors import BookingError, HoldExpired, InvalidRequest, NotFound
-from booking.models import Appointment, PatientInfo, Slot
-
 from agent import clinic_facts
 from agent.speakable import say_dob, say_when
 from agent.state import DialogueState, Stage, Task
+from booking.errors import BookingError, HoldExpired, InvalidRequest, NotFound
+from booking.models import Appointment, PatientInfo, Slot
 
 if TYPE_CHECKING:
     from booking import BookingService

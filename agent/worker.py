@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from booking import BookingService
 from livekit import rtc
 from livekit.agents import JobContext, JobProcess, WorkerOptions, cli
 
 from agent.call import Call, CallOptions, build_call
+from booking import BookingService
 
 log = logging.getLogger("agent.worker")
 

@@ -22,8 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--json", type=Path, default=None, dest="json_out")
     run.add_argument("-v", "--verbose", action="store_true", help="framework logs")
     run.add_argument("-t", "--transcripts", action="store_true", help="print each transcript")
-    run.add_argument("--plot", nargs="?", const="bench/results", default=None, metavar="DIR",
-                     help="audio mode: a PNG timeline per scenario into DIR (bench/results)")
+    run.add_argument(
+        "--plot",
+        nargs="?",
+        const="bench/results",
+        default=None,
+        metavar="DIR",
+        help="audio mode: a PNG timeline per scenario into DIR (bench/results)",
+    )
     con = sub.add_parser("console", help="chat with the agent in the terminal (text, offline)")
     con.add_argument("--today", default=None, help="clinic clock, e.g. 2026-03-02T09:00")
     args = parser.parse_args(argv)
@@ -42,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(
             run_paths(
-                args.paths, mode=args.mode, preset=args.preset, json_out=args.json_out,
-                out=sys.stdout, show_transcripts=args.transcripts,
+                args.paths,
+                mode=args.mode,
+                preset=args.preset,
+                json_out=args.json_out,
+                out=sys.stdout,
+                show_transcripts=args.transcripts,
             )
         )
     except (ScenarioError, ValueError) as e:

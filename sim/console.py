@@ -12,7 +12,6 @@ import sys
 from datetime import datetime
 
 from agent.call import CallOptions, build_call
-
 from sim.scenario import Scenario
 from sim.text_mode import agent_lines
 from sim.world import scenario_world
@@ -25,11 +24,14 @@ async def _readline(prompt: str) -> str | None:
 
 
 async def console(today: str | None = None) -> int:
-    now = datetime.fromisoformat(today) if today else datetime.now().replace(second=0, microsecond=0)
+    now = (
+        datetime.fromisoformat(today) if today else datetime.now().replace(second=0, microsecond=0)
+    )
     world = Scenario(name="console", today=now, steps=(), expect=None)  # type: ignore[arg-type]
     async with scenario_world(world) as (booking, clock):
-        call = build_call(booking=booking, session_id="console", clock=clock,
-                          options=CallOptions(max_call_s=0))
+        call = build_call(
+            booking=booking, session_id="console", clock=clock, options=CallOptions(max_call_s=0)
+        )
         await call.start()
         shown = 0
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from booking import Appointment, BookingService
-
 from sim.scenario import UNKNOWN_CALLER, Expect
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -70,7 +69,11 @@ async def _check_appointment(
     mine = [a for a in every if _norm_name(a.patient_name) == _norm_name(want.patient)]
     active = [a for a in mine if a.status == "confirmed"]
     if want.status == "none":
-        return [f"appointment: expected none for {want.patient}, got {_desc(active)}"] if active else []
+        return (
+            [f"appointment: expected none for {want.patient}, got {_desc(active)}"]
+            if active
+            else []
+        )
     if want.status == "cancelled":
         if active:
             return [f"appointment: expected cancelled, {want.patient} still has {_desc(active)}"]
@@ -117,8 +120,11 @@ def _check_fields(fields: dict[str, str], a: Appointment, booking: BookingServic
 
 
 def _desc(appts: list[Appointment]) -> str:
-    return ", ".join(
-        f"{a.slot.visit_type} {a.slot.start:%a %Y-%m-%d %H:%M} {a.slot.provider_name} "
-        f"({a.status})"
-        for a in appts
-    ) or "none"
+    return (
+        ", ".join(
+            f"{a.slot.visit_type} {a.slot.start:%a %Y-%m-%d %H:%M} {a.slot.provider_name} "
+            f"({a.status})"
+            for a in appts
+        )
+        or "none"
+    )

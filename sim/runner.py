@@ -29,8 +29,12 @@ def _load_optional_modes() -> None:
 
 
 async def run_scenarios(
-    scenarios: Sequence[Scenario], *, mode: str = "text", preset: str | None = None,
-    out: TextIO | None = None, show_transcripts: bool = False,
+    scenarios: Sequence[Scenario],
+    *,
+    mode: str = "text",
+    preset: str | None = None,
+    out: TextIO | None = None,
+    show_transcripts: bool = False,
 ) -> list[ScenarioResult]:
     if mode not in MODES:
         _load_optional_modes()
@@ -41,8 +45,8 @@ async def run_scenarios(
     for sc in scenarios:
         try:
             result = await runner(sc, preset=preset)
-        except Exception as e:  # one broken scenario must not hide the others' results
-            result = ScenarioResult(sc.name, False, [f"crashed: {type(e).__name__}: {e}"])
+        except Exception as err:  # one broken scenario must not hide the others' results
+            result = ScenarioResult(sc.name, False, [f"crashed: {type(err).__name__}: {err}"])
         results.append(result)
         if out is not None:
             status = "PASS" if result.passed else "FAIL"
@@ -72,7 +76,12 @@ def write_json(results: Sequence[ScenarioResult], path: Path, mode: str) -> None
 
 
 async def run_paths(
-    paths: Sequence[str], *, mode: str, preset: str | None, json_out: Path | None, out: TextIO,
+    paths: Sequence[str],
+    *,
+    mode: str,
+    preset: str | None,
+    json_out: Path | None,
+    out: TextIO,
     show_transcripts: bool = False,
 ) -> int:
     scenarios = load_all(paths)

@@ -171,7 +171,9 @@ def load_all(paths: Sequence[str | Path]) -> list[Scenario]:
     seen: dict[str, Path | None] = {}
     for s in scenarios:
         if s.name in seen:
-            raise ScenarioError(f"{s.path}: duplicate scenario name {s.name!r} (also {seen[s.name]})")
+            raise ScenarioError(
+                f"{s.path}: duplicate scenario name {s.name!r} (also {seen[s.name]})"
+            )
         seen[s.name] = s.path
     return scenarios
 
@@ -230,8 +232,16 @@ def _step(raw: Any, i: int) -> Step:
     actions = [k for k in ("say", "dtmf", "silence_ms", "hangup") if k in raw]
     if len(actions) != 1:
         raise ScenarioError(f"{where} needs exactly one of say, dtmf, silence_ms, hangup")
-    unknown = set(raw) - {"say", "kind", "barge_in_ms", "gap_ms", "noise", "dtmf", "silence_ms",
-                          "hangup"}
+    unknown = set(raw) - {
+        "say",
+        "kind",
+        "barge_in_ms",
+        "gap_ms",
+        "noise",
+        "dtmf",
+        "silence_ms",
+        "hangup",
+    }
     if unknown:
         raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
     kind = str(raw.get("kind", "answer"))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from agent.call import Call, CallOptions, build_call
+from livekit.agents.llm import ChatMessage
 
+from agent.call import Call, CallOptions, build_call
 from sim.expect import CallOutcome, check
 from sim.result import ScenarioResult
 from sim.scenario import Scenario, Step
@@ -43,7 +44,7 @@ def _cut_last_reply(call: Call, barge_in_ms: int) -> int:
     budget = int(WORDS_PER_SECOND * barge_in_ms / 1000)
     removed = 0
     for it in items[last_user + 1 :]:
-        if it.type != "message" or it.role != "assistant":
+        if not isinstance(it, ChatMessage) or it.role != "assistant":
             continue
         words = (it.text_content or "").split()
         if budget >= len(words):
@@ -59,7 +60,7 @@ def _cut_last_reply(call: Call, barge_in_ms: int) -> int:
     agent_items = {it.id: it for it in call.agent.chat_ctx.items}
     for it in items[last_user + 1 :]:
         twin = agent_items.get(it.id)
-        if twin is not None and twin is not it and it.type == "message":
+        if isinstance(twin, ChatMessage) and isinstance(it, ChatMessage) and twin is not it:
             twin.content = list(it.content)
             twin.interrupted = it.interrupted
     return removed
@@ -78,9 +79,13 @@ async def run_text(scenario: Scenario, *, preset: str | None = None) -> Scenario
     t0 = time.perf_counter()
     metrics: dict[str, Any] = {"mode": "text", "turns": 0, "barge_ins": 0, "no_turn_steps": 0}
     async with scenario_world(scenario) as (booking, clock):
-        preexisting = frozenset(a.id for a in await booking.list_appointments(include_cancelled=True))
+        preexisting = frozenset(
+            a.id for a in await booking.list_appointments(include_cancelled=True)
+        )
         call = build_call(
-            booking=booking, session_id=f"sim-{scenario.name}", clock=clock,
+            booking=booking,
+            session_id=f"sim-{scenario.name}",
+            clock=clock,
             options=TEXT_CALL_OPTIONS,
         )
         await call.start()

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from booking import BookingService, FixedClock, PatientInfo, Slot
-
 from sim.scenario import Scenario
 
 SETUP_SESSION = "scenario-setup"
@@ -32,7 +31,10 @@ async def scenario_world(
                 provider = booking.resolve_provider(e.provider)
                 vt = booking.resolve_visit_type(e.visit_type)
                 slot = Slot(
-                    provider.id, provider.name, vt.name, e.start,
+                    provider.id,
+                    provider.name,
+                    vt.name,
+                    e.start,
                     e.start + timedelta(minutes=vt.minutes),
                 )
                 hold = await booking.hold(slot, SETUP_SESSION)

@@ -71,13 +71,14 @@ class DialogueEngine(llm.LLM):
             (
                 i
                 for i in range(len(items) - 1, -1, -1)
-                if items[i].type == "message" and items[i].role == "user"
+                if isinstance(items[i], llm.ChatMessage) and _role(items[i]) == "user"
             ),
             None,
         )
         if user_idx is None:
             return [], [self.policy.greeting()]
         msg = items[user_idx]
+        assert isinstance(msg, llm.ChatMessage)
         turn = self._turn
         try:
             if turn is not None and turn.message_id == msg.id and turn.pending:
@@ -111,6 +112,10 @@ class DialogueEngine(llm.LLM):
             return [], [FALLBACK]
         turn.pending = [(f"call_{next(self._ids)}", c) for c in calls]
         return turn.pending, []
+
+
+def _role(item: object) -> str | None:
+    return getattr(item, "role", None)
 
 
 class DialogueStream(llm.LLMStream):

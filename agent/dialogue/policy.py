@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from booking.clinic import ClinicInfo
-
 from agent.dialogue import safety
 from agent.dialogue.replies import Replies
 from agent.nlu import Intent, Utterance
 from agent.speakable import join_and, join_or, say_day, say_dob, say_time, say_when
 from agent.state import DialogueState, Exchange, SlotLike, Stage, Task
+from booking.clinic import ClinicInfo
 
 
 @dataclass(frozen=True)
@@ -557,8 +556,10 @@ class Policy:
         else:
             who = ""
             options = join_or(
-                [f"{say_when(s.start, today)} with {self._spoken_provider(s.provider_name)}"
-                 for s in slots]
+                [
+                    f"{say_when(s.start, today)} with {self._spoken_provider(s.provider_name)}"
+                    for s in slots
+                ]
             )
         if alternatives:
             note = (b.last_note + " ") if b.last_note else ""
@@ -701,9 +702,7 @@ class Policy:
             ]
             if out.is_error or not b.verified:
                 b.lookup_failures += 1
-                r.add(
-                    self.replies.get("not_found", name=b.name, dob=say_dob(b.date_of_birth))
-                )
+                r.add(self.replies.get("not_found", name=b.name, dob=say_dob(b.date_of_birth)))
                 if b.lookup_failures >= 2:
                     r.add(self.replies.get("offer_person"))
                 b.name = None
@@ -749,7 +748,9 @@ class Policy:
                     r.add(out.output)
                     return True
                 b.awaiting = None
-                r.add(self.replies.get("cancelled", when=say_when(target.slot.start, self._today())))
+                r.add(
+                    self.replies.get("cancelled", when=say_when(target.slot.start, self._today()))
+                )
                 r.add(self.replies.get("anything_else"))
                 return True
             if Intent.DENY in intents:
@@ -901,8 +902,16 @@ class Policy:
 
 def _slot_values(utt: Utterance, *, ignore_day: bool = False) -> bool:
     """Whether the utterance carries any booking value (what/when/who/patient)."""
-    fields = (utt.visit_type, utt.provider, utt.part_of_day, utt.time, utt.name,
-              utt.date_of_birth, utt.phone, utt.selection)
+    fields = (
+        utt.visit_type,
+        utt.provider,
+        utt.part_of_day,
+        utt.time,
+        utt.name,
+        utt.date_of_birth,
+        utt.phone,
+        utt.selection,
+    )
     return any(v is not None for v in fields) or (utt.day is not None and not ignore_day)
 
 

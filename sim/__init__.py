@@ -1,0 +1,1 @@
+"""Scenario simulator: text mode here, audio mode in sim.audio (see README.md)."""
