@@ -8,7 +8,7 @@ _MARKERS = re.compile(
     r"\b(?:no wait|wait no|oh wait|wait|actually|i mean|i meant|sorry i meant|scratch that|"
     r"(?<!can't )(?<!cannot )(?<!won't )(?<!not )(?<!to )make (?:that|it)\b(?! on time)|"
     r"change (?:it|that|this) to|change to|switch (?:it |that )?to|instead|"
-    r"rather|correction|oops|on second thought|let me change|let's change|let's make it|"
+    r"or rather|correction|oops|on second thought|let me change|let's change|let's make it|"
     r"let's do|not \w+ but|not \w+ \w+ but|my mistake|my bad|sorry i said|i said the wrong)\b"
 )
 _NO_THEN_VALUE = re.compile(r"^(?:no|nope|nah)\b\s*,?\s*(?!thanks|thank|problem|worries)\w")

@@ -22,7 +22,7 @@ _VISIT_NOUN = (
 _BOOK = _rx(
     r"\b(?:book|schedule)\b(?! (?:it|that|this|that one|this one)\b)",
     r"\bmake (?:an?|another|a new) (?:appointment|appt|booking)\b",
-    r"\b(?:set up|get|need|want|like|looking for|come in for|have|getting|needing)\b"
+    r"\b(?:set up|get|need|needs|want|wants|like|looking for|come in for|getting|needing)\b"
     rf"(?: \w+){{0,4}} (?:an?|another|new|some|one more) (?:\w+ ){{0,3}}?{_VISIT_NOUN}\b",
     r"\b(?:like|want|need) (?:to )?(?:come in|see (?:a|the|doctor|dr|someone))\b",
     r"\b(?:can|could|may) i (?:see|come in|come by|get in|book|schedule|make)\b",
@@ -44,6 +44,7 @@ _RESCHEDULE = _rx(
     r"\b(?:move|change|switch|shift|push|bump|postpone) (?:back )?(?:my|the|our|his|her|an)"
     r" (?:existing |current )?(?:appointment|appt|visit|booking)\b",
     r"\bdifferent (?:time|day|date) for my (?:appointment|visit)\b",
+    r"\bhave an? (?:appointment|appt|booking)\b.*\b(?:move|change|switch|push) (?:it|that)\b",
 )
 _CANCEL = _rx(
     r"\bcancel\w*\b",

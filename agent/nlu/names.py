@@ -33,18 +33,34 @@ _NOT_NAME = frozenset(
     dont can't cant won't isn't wasn't didn't doesn't not never wait actually instead mean
     again repeat spell spelled letter letters because since then than only all some
     whatever whenever anytime matter noon o'clock oclock am pm half quarter past
+    his her him hers theirs yours ours nobody none noone everyone someone anybody everybody
+    somebody mother father mom dad mum son daughter wife husband child kid kids baby boy girl
+    brother sister grandmother grandfather grandma grandpa myself himself herself guy lady
+    business private rather say tell why because
     """.split()
 )
 _ALL_BLOCKED = (
     _NOT_NAME | set(MONTHS) | set(WEEKDAYS) | set(UNITS) | set(TEENS) | set(TENS) | set(ORDINALS)
 )
+# Everyday words that are also first names: accepted only when a name was asked for and
+# another name word follows ("Will Smith", "June Carter", "May Lee").
+_NAME_WHEN_ASKED = frozenset("will may april june august grace mark bill sunny".split())
+_TRAILING_POLITE = frozenset("please thanks thank you here speaking".split())
 
 _TOKEN = re.compile(r"^[a-z][a-z'\-]*[a-z]$|^[a-z]$")
 _CUE = re.compile(
-    r"\b(?P<cue>my name is|my name's|name is|name's|the name is|names|this is|it's|it is|"
+    r"\b(?P<cue>(?:for |is )?(?:my|our) (?:son|daughter|child|kid|wife|husband|mother|father|"
+    r"mom|dad|mum|baby|boy|girl|brother|sister|grandmother|grandfather|grandma|grandpa)"
+    r"(?:'s name is| is named| named| called| is)?|"
+    r"my name is|my name's|name is|name's|the name is|names|this is|it's|it is|"
     r"i am|i'm|im|call me|patient is|under the name|under the name of|for the name|"
     r"patient's name is|his name is|her name is|their name is|first and last name is)\s+"
 )
+_FAMILY = re.compile(
+    r"\b(?:son|daughter|child|kid|wife|husband|mother|father|mom|dad|mum|baby|boy|girl|"
+    r"brother|sister|grandmother|grandfather|grandma|grandpa)\b"
+)
+_NAMING = {"named", "called", "is"}
 _WEAK_CUES = {"this is", "it's", "it is", "i am", "i'm", "im"}
 _AFTER_INTRO = frozenset({",", ".", "!", "?", "and", "born", "date", "calling", "speaking", "here"})
 _SPELLED = re.compile(r"\b(?:[a-z][ -]){2,}[a-z]\b")
@@ -61,8 +77,16 @@ def title_case(name: str) -> str:
     return " ".join("-".join(cap(p) for p in word.split("-")) for word in name.split())
 
 
-def _name_tokens(words: list[str]) -> list[str]:
+def _name_tokens(words: list[str], *, asked: bool = False) -> list[str]:
     out: list[str] = []
+    if (
+        asked
+        and len(words) >= 2
+        and words[0] in _NAME_WHEN_ASKED
+        and _TOKEN.match(words[1])
+        and words[1] not in _ALL_BLOCKED
+    ):
+        return [words[0], *_name_tokens(words[1:])][:4]
     for w in words:
         if w in {",", ".", "?", "!"} or not _TOKEN.match(w):
             break
@@ -75,8 +99,30 @@ def _name_tokens(words: list[str]) -> list[str]:
 
 
 def _join_spelled(cleaned: str) -> str:
-    """ "l o p e z" (a spelled name) -> "lopez"."""
-    return _SPELLED.sub(lambda m: re.sub(r"[ -]", "", m.group(0)), cleaned)
+    """ "l o p e z" (a spelled name) -> "lopez"; a spelling replaces the word it spells.
+
+    "Becker, B-E-K-E-R" -> "beker": the caller's spelling beats the transcriber's guess
+    for the nearest earlier word with the same first letter.
+    """
+    out: list[str] = []
+    last = 0
+    for m in _SPELLED.finditer(cleaned):
+        out.extend(cleaned[last : m.start()].split())
+        last = m.end()
+        spelled = re.sub(r"[ -]", "", m.group(0))
+        near = [
+            i
+            for i in range(len(out) - 1, max(-1, len(out) - 5), -1)
+            if out[i][:1] == spelled[0] and out[i] not in _ALL_BLOCKED
+        ]
+        if near:
+            out[near[0]] = spelled
+            while out and out[-1] in {",", "."}:
+                out.pop()
+        else:
+            out.append(spelled)
+    out.extend(cleaned[last:].split())
+    return " ".join(out)
 
 
 def _is_capitalised(original: str, tokens: list[str]) -> bool:
@@ -114,6 +160,12 @@ def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str |
         tokens = _name_tokens(text[m.end() :].split())
         if not tokens:
             continue
+        cue = m.group("cue")
+        if _FAMILY.search(cue) and not expecting_name and cue.split()[-1] not in _NAMING:
+            # "my son vaccinated", "my son Tom needs ...": only capitalised words are a name.
+            tokens = [t for i, t in enumerate(tokens) if _is_capitalised(original, tokens[: i + 1])]
+            if not tokens:
+                continue
         weak = m.group("cue") in _WEAK_CUES
         if weak and len(tokens) < 2 and not expecting_name:
             continue
@@ -135,7 +187,9 @@ def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str |
             only_chunk = False
         while chunk and chunk[0] in _LEADING_FILLER:
             chunk, offset = chunk[1:], offset + 1
-        lead = _name_tokens(chunk)
+        while chunk and chunk[-1] in _TRAILING_POLITE:
+            chunk = chunk[:-1]
+        lead = _name_tokens(chunk, asked=expecting_name)
         if not lead:
             continue
         rest = words[offset + len(lead) :]

@@ -31,7 +31,26 @@ NAMES: list[tuple[str, str | None, str | None]] = [
     ("sure, it's Grace Kim", "name", "Grace Kim"),
     ("This is Maria Lopez, I'd like to book a checkup", None, "Maria Lopez"),
     ("Hi, my name is Maria Lopez and I need a sick visit tomorrow", None, "Maria Lopez"),
+    ("Emma Stone please", "name", "Emma Stone"),
+    ("Maria Lopez M-A-R-I-A", "name", "Maria Lopez"),
+    ("Becker, B-E-K-E-R", "name", "Beker"),  # the caller's spelling wins
+    ("my name is Tom Becker, B-E-C-K-E-R", None, "Tom Becker"),
+    ("Will Smith", "name", "Will Smith"),
+    ("May Lee", "name", "May Lee"),
+    ("June Carter", "name", "June Carter"),
+    ("it is for my daughter Emma Stone", None, "Emma Stone"),
+    ("the patient is my daughter emma", "name", "Emma"),
+    ("my son is named tom becker", None, "Tom Becker"),
+    ("my son Tom needs a checkup", None, "Tom"),
     # not names
+    ("I need to get my son vaccinated", None, None),
+    ("my son is sick", None, None),
+    ("his birthday is March 3rd 1985", "name", None),
+    ("none of your business", "name", None),
+    ("nobody", "name", None),
+    ("I would rather not say", "name", None),
+    ("May", "name", None),
+    ("May I book a checkup", None, None),
     ("I don't know what you mean", "name", None),
     ("I want to book an appointment", "name", None),
     ("why do you need that", "name", None),
@@ -102,6 +121,7 @@ DOBS: list[tuple[str, str | None, str | None, date | None, tuple[str, ...]]] = [
         (),
     ),
     ("Maria Lopez, 03/03/1985", None, "Maria Lopez", date(1985, 3, 3), ()),
+    ("June Carter, June 6th 1970", "name_and_dob", "June Carter", date(1970, 6, 6), ()),
 ]
 
 

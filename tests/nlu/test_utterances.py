@@ -106,6 +106,20 @@ ROWS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ("what time is my appointment", None, {I.LOOKUP}, {}),
     ("do I have an appointment this week", None, {I.LOOKUP}, {}),
     ("I'm calling about my appointment", None, {I.LOOKUP}, {}),
+    (
+        "I have an appointment on Tuesday and need to move it",
+        None,
+        {I.RESCHEDULE},
+        {"day": TUE},
+    ),
+    ("I have an appointment on Tuesday", None, {I.INFORM}, {"day": TUE}),
+    ("can I have an appointment tomorrow", None, {I.BOOK}, {"day": TUE}),
+    (
+        "my son Tom needs a checkup",
+        None,
+        {I.BOOK},
+        {"visit_type": "checkup", "name": "Tom"},
+    ),
     # --- side questions
     ("what are your hours", None, {I.ASK_HOURS}, {}),
     ("are you open on Saturday", None, {I.ASK_HOURS}, {"day": SAT}),
