@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from livekit.agents import vad as agents_vad
 from livekit.agents.inference.eot import TurnDetector
 
+# LiveKit plugins must be registered on the main thread: import at module load, not lazily.
+from livekit.plugins import silero
+
 
 @dataclass(frozen=True)
 class VADOptions:
@@ -25,8 +28,6 @@ DEFAULT_VAD_OPTIONS = VADOptions()
 
 def load_vad(options: VADOptions = DEFAULT_VAD_OPTIONS) -> agents_vad.VAD:
     """Silero VAD, loaded once (blocking: call from prewarm)."""
-    from livekit.plugins import silero
-
     return silero.VAD.load(
         min_speech_duration=options.min_speech_duration,
         min_silence_duration=options.min_silence_duration,

@@ -1,0 +1,154 @@
+"""WhisperSTT on real synthesized speech: words, streaming events, hallucination filter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from livekit.agents import stt
+
+from agent.speech.audio import frames_from_pcm
+from agent.speech.stt_whisper import WhisperOptions, WhisperSTT
+from agent.speech.wer import normalize_words
+from agent.speech.whisper_engine import WhisperEngine, drop_repeats
+
+
+def words(text: str) -> set[str]:
+    return set(normalize_words(text))
+
+
+pytestmark = pytest.mark.slow
+
+Say = Callable[..., np.ndarray]
+
+
+@pytest.mark.parametrize("voice", ["piper", "espeak"])
+async def test_recognize_clinic_sentence(whisper: WhisperEngine, say: Say, voice: str) -> None:
+    stt_ = WhisperSTT(engine=whisper)
+    pcm = say("Can I see Doctor Patel on Friday afternoon for a checkup?", voice)
+    event = await stt_.recognize(frames_from_pcm(pcm, 16000))
+    assert event.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    heard = words(event.alternatives[0].text)
+    assert {"patel", "friday", "afternoon", "checkup"} <= heard
+    assert 0.3 < event.alternatives[0].confidence <= 1.0
+
+
+async def test_provider_names_and_dates(whisper: WhisperEngine, say: Say) -> None:
+    stt_ = WhisperSTT(engine=whisper)
+    result = await stt_.transcribe_pcm(
+        say("I want the follow-up with Doctor Okafor on March ninth.")
+    )
+    heard = words(result.text)
+    assert {"okafor", "march", "ninth", "follow", "up"} <= heard
+    result = await stt_.transcribe_pcm(say("Is Lee Chen free tomorrow morning?"))
+    assert {"lee", "chen", "tomorrow", "morning"} <= words(result.text)
+
+
+async def test_resamples_other_rates(whisper: WhisperEngine) -> None:
+    from agent.speech.synth import synthesize_to_pcm
+
+    pcm = synthesize_to_pcm("What time do you close on Saturday?", "piper", sample_rate=48000)
+    event = await WhisperSTT(engine=whisper).recognize(frames_from_pcm(pcm, 48000))
+    assert {"close", "saturday"} <= words(event.alternatives[0].text)
+
+
+async def test_silence_and_noise_give_no_words(whisper: WhisperEngine) -> None:
+    stt_ = WhisperSTT(engine=whisper)
+    silence = np.zeros(16000 * 2, dtype=np.int16)
+    rng = np.random.default_rng(7)
+    hiss = (rng.normal(0, 300, 16000 * 2)).astype(np.int16)
+    for pcm in (silence, hiss):
+        result = await stt_.transcribe_pcm(pcm)
+        assert result.text == "", (result.text, result.rejected)
+
+
+def test_repeated_sentences_are_dropped() -> None:
+    assert drop_repeats("Yes. Yes. Yes.") == "Yes."
+    assert drop_repeats("My name is Ana. My name is Ana. Thanks!") == "My name is Ana. Thanks!"
+    assert drop_repeats("No wait, Tuesday.") == "No wait, Tuesday."
+
+
+async def _stream(stt_: WhisperSTT, pcm: np.ndarray, realtime: bool) -> list[stt.SpeechEvent]:
+    stream = stt_.stream()
+    events: list[stt.SpeechEvent] = []
+
+    async def feed() -> None:
+        for frame in frames_from_pcm(pcm, 16000, 20):
+            stream.push_frame(frame)
+            if realtime:
+                await asyncio.sleep(0.02)
+        stream.end_input()
+
+    feeder = asyncio.create_task(feed())
+    async for ev in stream:
+        events.append(ev)
+    await feeder
+    await stream.aclose()
+    return events
+
+
+async def test_streaming_two_utterances(whisper: WhisperEngine, say: Say) -> None:
+    stt_ = WhisperSTT(engine=whisper)
+    pcm = np.concatenate(
+        [
+            say("My name is Maria Lopez.", pad_s=0.5),
+            say("My date of birth is March fifth, nineteen eighty four.", pad_s=0.8),
+        ]
+    )
+    events = await _stream(stt_, pcm, realtime=False)
+    kinds = [e.type for e in events if e.type != stt.SpeechEventType.RECOGNITION_USAGE]
+    finals = [e for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT]
+    assert kinds[0] == stt.SpeechEventType.START_OF_SPEECH
+    assert kinds[-1] == stt.SpeechEventType.END_OF_SPEECH
+    assert kinds.count(stt.SpeechEventType.START_OF_SPEECH) == kinds.count(
+        stt.SpeechEventType.END_OF_SPEECH
+    )
+    text = " ".join(e.alternatives[0].text for e in finals)
+    assert {"name", "lopez", "march", "fifth", "nineteen", "eighty"} <= words(text)
+    first, last = finals[0].alternatives[0], finals[-1].alternatives[0]
+    assert 0.0 <= first.start_time < first.end_time <= last.start_time < last.end_time
+
+
+async def test_streaming_interims_in_real_time(whisper: WhisperEngine, say: Say) -> None:
+    stt_ = WhisperSTT(WhisperOptions(interim_interval_s=0.6), engine=whisper)
+    pcm = say("I'd like to book a checkup with Doctor Okafor next Tuesday at half past two.")
+    events = await _stream(stt_, pcm, realtime=True)
+    interims = [e for e in events if e.type == stt.SpeechEventType.INTERIM_TRANSCRIPT]
+    finals = [e for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT]
+    assert interims, "expected interim transcripts while speaking"
+    assert words(interims[0].alternatives[0].text) & {"i'd", "like", "to", "book"}
+    final_text = " ".join(e.alternatives[0].text for e in finals)
+    assert {"checkup", "okafor", "tuesday"} <= words(final_text)
+
+
+async def test_flush_finalizes_immediately(whisper: WhisperEngine, say: Say) -> None:
+    # No trailing silence: only flush() can end this utterance.
+    pcm = say("Yes, that works.", pad_s=0.0)
+    stream = WhisperSTT(engine=whisper).stream()
+    for frame in frames_from_pcm(pcm, 16000, 20):
+        stream.push_frame(frame)
+    stream.flush()
+    final = None
+    async for ev in stream:
+        if ev.type == stt.SpeechEventType.FINAL_TRANSCRIPT:
+            final = ev
+            break
+    await stream.aclose()
+    assert final is not None and {"yes", "works"} <= words(final.alternatives[0].text)
+
+
+async def test_noise_suppression_path_keeps_words(whisper: WhisperEngine, say: Say) -> None:
+    rng = np.random.default_rng(3)
+    speech = say("I need a vaccination for my son.", pad_s=0.5).astype(np.float64)
+    noise = rng.normal(0, 1, speech.size)
+    noise *= np.sqrt(np.mean(speech**2) / np.mean(noise**2)) / (10 ** (10 / 20))  # 10 dB SNR
+    noisy = np.clip(speech + noise, -32768, 32767).astype(np.int16)
+    events = await _stream(
+        WhisperSTT(WhisperOptions(noise_suppression=True), engine=whisper), noisy, realtime=False
+    )
+    text = " ".join(
+        e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    )
+    assert {"vaccination", "son"} <= words(text)
