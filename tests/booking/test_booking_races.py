@@ -1,12 +1,17 @@
 """Concurrency: the database, not Python, decides who gets a slot."""
 
 import asyncio
+import os
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from booking import Appointment, BookingService, FixedClock, Hold, PatientInfo, Slot, SlotTaken
 from booking.schema import appointments
+
+ROOT = str(Path(__file__).resolve().parents[2])
 
 SLOT = Slot(
     "patel",
@@ -73,3 +78,46 @@ async def test_50_concurrent_confirm_retries_one_appointment(
     finally:
         for s in services:
             await s.close()
+
+
+RACER = """
+import asyncio, sys
+from datetime import datetime
+from booking import BookingService, FixedClock, Hold, Slot, SlotTaken
+
+async def main(url, tag):
+    svc = await BookingService.open(url, clock=FixedClock(datetime(2026, 3, 2, 9)), seed=False)
+    start = datetime(2026, 3, 5, 10)
+    slot = Slot("patel", "Ana Patel", "checkup", start, start.replace(minute=30))
+    res = await asyncio.gather(*[svc.hold(slot, f"{tag}-{i}") for i in range(40)],
+                               return_exceptions=True)
+    await svc.close()
+    odd = [repr(r) for r in res if not isinstance(r, (Hold, SlotTaken))]
+    print(sum(isinstance(r, Hold) for r in res), len(odd), odd[:1])
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_sqlite_race_across_processes(sqlite_url: str, clinic_clock: FixedClock) -> None:
+    """Separate worker processes share the SQLite file: one winner, no 'database is locked'."""
+    await (await BookingService.open(sqlite_url, clock=clinic_clock)).close()  # migrate + seed
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            RACER,
+            sqlite_url,
+            f"p{i}",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for i in range(3)
+    ]
+    outs = [await p.communicate() for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err.decode()[-500:] for _, err in outs]
+    lines = [out.decode().split(maxsplit=2) for out, _ in outs]
+    assert sum(int(w) for w, _, _ in lines) == 1, lines
+    assert all(odd == "0" for _, odd, _ in lines), lines
