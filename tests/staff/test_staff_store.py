@@ -112,3 +112,19 @@ async def test_api_and_calendar_tokens(store: tuple[StaffStore, FixedClock]) -> 
     assert await s.check_calendar_token("patel", cal)
     assert not await s.check_calendar_token("okafor", cal)
     assert not await s.check_calendar_token("patel", cal + "x")
+
+
+async def test_bootstrap_admin_from_staff_password(
+    store: tuple[StaffStore, FixedClock], caplog: pytest.LogCaptureFixture
+) -> None:
+    from web.staff.router import bootstrap_admin
+
+    s, clock = store
+    await bootstrap_admin(s, "short", clock.now())
+    assert await s.list_users() == [] and "STAFF_PASSWORD was not used" in caplog.text
+    await bootstrap_admin(s, PW, clock.now())
+    [admin] = await s.list_users()
+    assert (admin.username, admin.role) == ("admin", "admin")
+    assert (await s.authenticate("admin", PW, "10.3.0.1", clock.now())).status == "ok"
+    await bootstrap_admin(s, "another-long-password", clock.now())  # accounts exist: no-op
+    assert len(await s.list_users()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,19 @@ CONSOLE_HEADERS = {
 }
 
 
+def until(moment: datetime, now: datetime) -> str:
+    """'in 4 min 10 s', 'in 2 h 5 min' or 'expired'."""
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "expired"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"in {hours} h {minutes} min" if hours else f"in {minutes} min {secs} s"
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(mask_phone=mask_phone, mask_dob=mask_dob)
+    templates.env.globals.update(mask_phone=mask_phone, mask_dob=mask_dob, until=until)
     return templates
 
 

@@ -28,7 +28,10 @@ def login_router(
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def form_page(request: Request, token: str, error: str | None, status: int) -> HTMLResponse:
+    async def form_page(
+        request: Request, token: str, error: str | None, status: int
+    ) -> HTMLResponse:
+        no_accounts = not await console.store.list_users()
         response = console.render(
             request,
             "login.html",
@@ -37,6 +40,7 @@ def login_router(
             csrf=token,
             error=error,
             next=_safe_next(request.query_params.get("next")),
+            no_accounts=no_accounts,
         )
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
@@ -51,7 +55,7 @@ def login_router(
     @router.get("/staff/login")
     async def login_form(request: Request) -> HTMLResponse:
         token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
-        return form_page(request, token, None, 200)
+        return await form_page(request, token, None, 200)
 
     @router.post("/staff/login")
     async def login(request: Request) -> Response:
@@ -59,7 +63,7 @@ def login_router(
         cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         sent = form.get(CSRF_FIELD, "")
         if not cookie or not sent or not same(cookie, sent):
-            return form_page(request, new_token(), "The form expired; please try again.", 403)
+            return await form_page(request, new_token(), "The form expired; please try again.", 403)
         username = form.get("username", "")
         client = client_address(request)
         result = await console.store.authenticate(
@@ -72,8 +76,8 @@ def login_router(
             if result.status == "locked":
                 minutes = int(console.options.lockout.total_seconds() // 60)
                 message = f"Too many failed sign-ins. Try again in {minutes} minutes."
-                return form_page(request, cookie, message, 429)
-            return form_page(request, cookie, "Wrong username or password.", 401)
+                return await form_page(request, cookie, message, 429)
+            return await form_page(request, cookie, "Wrong username or password.", 401)
         token, _ = await console.store.create_session(result.user, console.now())
         log.info("staff login: %s (%s)", result.user.username, result.user.role)
         response = RedirectResponse(_safe_next(form.get("next")), status_code=303)

@@ -277,7 +277,7 @@ def console_router(
             tracks=tracks,
             duration=_duration(record),
             interruptions=timeline.interruption_count(record.events, record.metrics),
-            timeline_svg=timeline.svg(record.transcript, record.events),
+            timeline_svg=timeline.svg(record.transcript, record.events, duration=_duration(record)),
             marks=timeline.marks(record.events),
             has_recording=_recording_file(console, record.recording_path) is not None,
         )

@@ -3,8 +3,10 @@ APIRouter that web/app.py includes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException
@@ -21,10 +23,31 @@ from web.staff.login import login_router
 from web.staff.masking import install_log_filter
 from web.staff.options import StaffOptions
 from web.staff.pages import console_router
-from web.staff.store import StaffStore
+from web.staff.store import StaffError, StaffStore
 from web.staff.webhooks import WebhookSender, WebhookTarget
 
+log = logging.getLogger("web.staff")
+BOOTSTRAP_ADMIN = "admin"
 STATIC_FILES = {"staff.css": "text/css", "staff.js": "text/javascript"}
+
+
+async def bootstrap_admin(store: StaffStore, password: str | None, now: datetime) -> None:
+    """First start: with STAFF_PASSWORD set and no accounts yet, create `admin` with it, so
+    `make run` gives a console one can sign in to."""
+    if await store.list_users():
+        return
+    if not password:
+        log.warning(
+            "no staff accounts yet: create one with "
+            "`python -m booking staff add NAME --role admin` (or set STAFF_PASSWORD)"
+        )
+        return
+    try:
+        await store.add_user(BOOTSTRAP_ADMIN, password, "admin", now)
+    except StaffError as err:
+        log.error("STAFF_PASSWORD was not used for the first admin account: %s", err)
+        return
+    log.info("created the first staff account %r (admin) from STAFF_PASSWORD", BOOTSTRAP_ADMIN)
 
 
 def build_staff_router(
@@ -51,6 +74,9 @@ def build_staff_router(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         svc = booking()
         console.store_ = await StaffStore.open(svc.db, options)
+        await bootstrap_admin(
+            console.store_, getattr(settings, "staff_password", None), svc.clock.now()
+        )
         sender = WebhookSender(console.store_, booking, webhook_target)
         console.on_booking_change = sender.poke
         app.state.staff_webhooks = sender

@@ -101,12 +101,17 @@ def marks(events: list[dict[str, Any]]) -> list[Mark]:
     return sorted(out, key=lambda m: m.t)
 
 
-def svg(transcript: list[dict[str, Any]], events: list[dict[str, Any]], width: int = 960) -> Markup:
+def svg(
+    transcript: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    width: int = 960,
+    duration: float | None = None,
+) -> Markup:
     segs, mks = segments(transcript, events), marks(events)
-    total = max([s.end for s in segs] + [m.t for m in mks] + [1.0])
+    total = max([s.end for s in segs] + [m.t for m in mks] + [duration or 0.0, 1.0])
     left, row_h, top = 70, 34, 16
     scale = (width - left - 10) / total
-    height = top + row_h * len(SPEAKERS) + 30
+    height = top + row_h * len(SPEAKERS) + 42
     parts = [
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
@@ -131,12 +136,13 @@ def svg(transcript: list[dict[str, Any]], events: list[dict[str, Any]], width: i
             f"<title>{escape(f'{s.start:.1f}-{s.end:.1f}s {s.who}: {s.text}')}</title></rect>"
         )
     base = top + row_h * len(SPEAKERS)
-    for m in mks:
+    for n, m in enumerate(mks):
         x = left + m.t * scale
+        label_y = base + 12 + 11 * (n % 2)  # alternate rows so close marks stay readable
         parts.append(
             f'<g class="mark mark-{m.kind}"><line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" '
             f'y2="{base}" stroke="{_MARK_COLORS[m.kind]}" stroke-width="2" '
-            f'stroke-dasharray="4 2"/><text x="{x + 2:.1f}" y="{base + 12}" font-size="11" '
+            f'stroke-dasharray="4 2"/><text x="{x + 2:.1f}" y="{label_y}" font-size="11" '
             f'fill="{_MARK_COLORS[m.kind]}">{m.kind}</text>'
             f"<title>{escape(f'{m.t:.2f}s {m.label}')}</title></g>"
         )
