@@ -123,7 +123,12 @@ class Background:
         return self._track[idx]
 
 
-def render_utterance(step: Step, voice: VoiceName) -> tuple[np.ndarray, list[tuple[int, int]]]:
+Synth = Callable[[str, VoiceName], np.ndarray]
+
+
+def render_utterance(
+    step: Step, voice: VoiceName, synth: Synth = synthesize
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """The step's speech with real silence for each [pause N]; returns sample ranges of pauses."""
     pieces: list[np.ndarray] = []
     pauses: list[tuple[int, int]] = []
@@ -134,7 +139,7 @@ def render_utterance(step: Step, voice: VoiceName) -> tuple[np.ndarray, list[tup
             pieces.append(np.zeros(n, dtype=np.float32))
             pauses.append((pos, pos + n))
         else:
-            pieces.append(synthesize(part, voice))
+            pieces.append(synth(part, voice))
             n = len(pieces[-1])
         pos += n
     return np.concatenate(pieces), pauses
@@ -162,6 +167,7 @@ class VirtualPatient:
         agent_state: Callable[[], str] = lambda: "listening",
         on_dtmf: DtmfHandler | None = None,
         options: PatientOptions | None = None,
+        synth: Synth = synthesize,
     ) -> None:
         self.script = script
         self.opts = options or PatientOptions()
@@ -171,6 +177,7 @@ class VirtualPatient:
         self._clock = clock
         self._tl = timeline
         self._on_dtmf = on_dtmf
+        self._synth = synth
         self._rng = np.random.default_rng(self.opts.seed)
         self._voice: VoiceName = self.opts.voice
         if script.voice in ("piper", "espeak") and script.voice != "piper":
@@ -196,7 +203,7 @@ class VirtualPatient:
             if step.voice in ("piper", "espeak"):
                 voice = step.voice  # type: ignore[assignment]
             if step.action == "say":
-                out.append(render_utterance(step, voice))
+                out.append(render_utterance(step, voice, self._synth))
             elif step.action == "noise":
                 out.append((render_noise(step, self._rng), []))
             else:

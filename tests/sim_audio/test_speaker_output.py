@@ -21,6 +21,13 @@ def _frames(seconds: float, frame_s: float = 0.05) -> list[rtc.AudioFrame]:
     return [rtc.AudioFrame(data, SR, 1, n) for _ in range(count)]
 
 
+async def _started(out: SpeakerOutput) -> None:
+    ev = asyncio.Event()
+    out.on("playback_started", lambda _: ev.set())
+    if not out.audible:
+        await ev.wait()
+
+
 async def _push(out: SpeakerOutput, seconds: float) -> None:
     for f in _frames(seconds):
         await out.capture_frame(f)
@@ -49,8 +56,7 @@ async def test_pause_holds_the_playhead_and_resume_continues() -> None:
     out = SpeakerOutput(RealClock(), timeline)
     await _push(out, 0.4)
     out.flush()
-    while not out.audible:
-        await asyncio.sleep(0.005)
+    await _started(out)
     await asyncio.sleep(0.1)
     out.pause()
     assert not out.audible and out.busy
@@ -73,8 +79,7 @@ async def test_clear_buffer_stops_now_and_reports_interrupted_position() -> None
     out = SpeakerOutput(RealClock(), timeline)
     await _push(out, 1.0)
     out.flush()
-    while not out.audible:
-        await asyncio.sleep(0.005)
+    await _started(out)
     await asyncio.sleep(0.1)
     out.clear_buffer()
     ev = await out.wait_for_playout()
