@@ -198,17 +198,24 @@ class Patient:
         return turn
 
     async def wait_agent_quiet(self, *, quiet_s: float = 1.5, timeout_s: float = 60.0) -> None:
-        """Wait until the agent spoke after the last turn (if any) and then was quiet."""
+        """Wait until the agent has answered the last turn (or greeted, before any turn):
+        it spoke, a caption of it arrived, it is back to listening and has been quiet."""
         deadline = time.monotonic() + timeout_s
+        since = self.turns[-1].speech_end if self.turns else 0.0
         while time.monotonic() < deadline:
             turn = self.turns[-1] if self.turns else None
             spoke = (turn is None and self.agent_audio_frames > 0) or (
                 turn is not None and turn.first_agent_audio is not None
             )
-            if spoke and time.monotonic() - self.last_agent_audio > quiet_s:
+            if (
+                spoke
+                and time.monotonic() - self.last_agent_audio > quiet_s
+                and self.agent_state in (None, "listening")
+                and self.agent_text_since(since)
+            ):
                 return
             await asyncio.sleep(0.1)
-        raise TimeoutError(f"the agent did not finish speaking within {timeout_s:.0f} s")
+        raise TimeoutError(f"the agent did not finish answering within {timeout_s:.0f} s")
 
     def agent_text_since(self, t: float) -> str:
         """Final agent captions received after monotonic time t, joined."""

@@ -91,7 +91,6 @@ async def test_patient_books_by_voice_through_livekit(stack: Stack, artifacts: P
             turn = await patient.say(line, pcm)
             transcript.append(f"patient: {line}")
             await patient.wait_agent_quiet(timeout_s=60)
-            await asyncio.sleep(0.5)  # captions trail the audio slightly
             said = patient.agent_text_since(turn.speech_end)
             transcript.append(f"agent: {said}")
             line = next_line(said, line)
