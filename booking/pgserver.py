@@ -68,87 +68,41 @@ class PgServer:
         self._psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def _psql(self, sql: str) -> None:
-        self._run(
-            [
-                str(self.bin_dir / "psql"),
-                "-X",
-                "-q",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                sql,
-            ]
-        )
+        psql = str(self.bin_dir / "psql")
+        where = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres"]
+        self._run(psql, "-X", "-q", *where, "-v", "ON_ERROR_STOP=1", "-c", sql)
 
-    def _run(self, args: list[str]) -> None:
-        if self.run_as:
-            args = ["runuser", "-u", self.run_as, "--", *args]
-        proc = subprocess.run(args, capture_output=True, text=True, cwd=self.root, check=False)
+    def _run(self, *args: str) -> None:
+        cmd = ["runuser", "-u", self.run_as, "--", *args] if self.run_as else list(args)
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=self.root, check=False)
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr.strip() or proc.stdout}")
+            raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip() or proc.stdout}")
 
     def start(self, *, fsync: bool, max_connections: int) -> None:
         data, log = self.root / "data", self.root / "server.log"
+        initdb = str(self.bin_dir / "initdb")
         self._run(
-            [
-                str(self.bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--no-instructions",
-            ]
+            initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
         )
+        durability = "on" if fsync else "off"
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
-            f"-c max_connections={max_connections} -c fsync={'on' if fsync else 'off'} "
-            f"-c synchronous_commit={'on' if fsync else 'off'} -c full_page_writes=off"
+            f"-c max_connections={max_connections} -c fsync={durability} "
+            f"-c synchronous_commit={durability} -c full_page_writes={durability}"
         )
+        pg_ctl = str(self.bin_dir / "pg_ctl")
         try:
             self._run(
-                [
-                    str(self.bin_dir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(log),
-                    "-o",
-                    options,
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ]
+                pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start"
             )
         except RuntimeError as e:
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise RuntimeError(f"{e}\n{tail}") from e
 
     def stop(self) -> None:
+        pg_ctl = str(self.bin_dir / "pg_ctl")
         with contextlib.suppress(RuntimeError):
-            self._run(
-                [
-                    str(self.bin_dir / "pg_ctl"),
-                    "-D",
-                    str(self.root / "data"),
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "stop",
-                ]
-            )
+            self._run(pg_ctl, "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
 
 
 @contextlib.contextmanager
