@@ -3,6 +3,8 @@ every /api/v1 operation never get a server error."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -14,7 +16,8 @@ EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 8}
 
 def test_api_never_answers_5xx(live: LiveApp) -> None:
     schema = schemathesis.openapi.from_url(live.base + "/openapi.json")
-    operations = [r.ok() for r in schema.get_all_operations()]
+    # .ok() raises when the schema has an invalid operation: that fails the test too.
+    operations = [cast(Any, r).ok() for r in schema.get_all_operations()]
     operations = [op for op in operations if op.path.startswith("/api/v1")]
     assert len(operations) >= 10
     headers = {"Authorization": "Bearer " + live.tokens[ADMIN]}

@@ -40,9 +40,7 @@ def test_secure_flag_on_cookies(secure_app: LiveApp) -> None:
     assert "secure" in page.headers["set-cookie"].lower()
     ok = attempt(secure_app, PASSWORD[STAFF])
     assert ok.status_code == 303
-    cookie = next(
-        h for h in ok.raw.headers.getlist("set-cookie") if h.startswith("staff_session=")
-    )
+    cookie = next(h for h in ok.raw.headers.getlist("set-cookie") if h.startswith("staff_session="))
     flags = {p.strip().lower() for p in cookie.split(";")}
     assert {"secure", "httponly", "samesite=lax"} <= flags
 
