@@ -19,7 +19,14 @@ _NEGATED = re.compile(
 
 
 # "Thursday morning... no, Thursday afternoon": a "no" between commas/stops repairs.
-_MID_NO = re.compile(r"[,.!?]\s*(?:no|nope|sorry|oops|or rather)\s*[,.]")
+_MID_NO = re.compile(
+    r"[,.!?]\s*(?:no|nope|oops|or rather)\s*[,.]"
+    r"|(?<!hi)(?<!hello)(?<!oh)(?<!okay)\s,\s*sorry\s*,"
+    # "on Tuesday no, Thursday morning" (a pause, not a comma, before the "no")
+    r"|(?<=\w)\s+(?:no|nope)\s*,"
+    r"|(?<=\w)\s+(?:no|nope)\s+(?=(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|tomorrow|today|at|on|make|i mean|the \d)\b)"
+)
 
 
 def is_correction(plain: str, cleaned: str = "") -> bool:

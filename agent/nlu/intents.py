@@ -35,6 +35,12 @@ _BOOK = _rx(
     r"\b(?:is|are) (?:doctor \w+|the doctor|the nurse|dr \w+) (?:available|free|in)\b",
     r"\bwhen (?:can|could) i (?:come|get|be seen|see)\b",
     r"\bsee (?:a|the) (?:doctor|nurse)\b",
+    r"\bto see (?:a |the )?(?:doctor|dr|nurse)\b",
+    r"\b(?:openings?|availability)\b",
+    r"\bwhat (?:do you have|have you got|is available|'s available|times are open)\b",
+    r"\bdo you have (?:anything|something|any ?time|an? (?:opening|slot|appointment|time|spot))\b",
+    rf"\bdo you have (?:an? |any )?(?:\w+ ){{0,2}}{_VISIT_NOUN}\b",
+    r"\bregister\b",
     r"\b(?:need|want|like|have) to (?:get|be)(?: \w+){0,3} "
     r"(?:vaccinated|seen|checked out|checked)\b",
 )
@@ -79,7 +85,14 @@ _ADDRESS = _rx(
     r"\bhow do i (?:get|find) (?:there|you|to you|to the clinic)\b",
     r"\bwhat street\b",
 )
-_PARKING = _rx(r"\bpark(?:ing|ed)?\b", r"\bgarage\b")
+# Not a bare "park": it is also a surname ("Lucy Park").
+_PARKING = _rx(
+    r"\bparking\b",
+    r"\bparked\b",
+    r"\b(?:to|i|we|can|should|do) park\b",
+    r"\bpark (?:my|the|a|our) (?:car|vehicle)\b",
+    r"\bgarage\b",
+)
 _COPAY = _rx(
     r"\bcopay\b", r"\bco pay\b", r"\bcosts?\b", r"\bprices?\b", r"\bpricing\b",
     r"\bhow much\b", r"\bfees?\b", r"\bcharge\b", r"\bout of pocket\b",

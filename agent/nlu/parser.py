@@ -51,6 +51,14 @@ _NOT_INSURER = frozenset(
     "insurance my it the a an credit cards card cash checks check that this any and or "
     "care medical plan coverage new patients kids children walk ins appointments".split()
 )
+_STRONG_REPAIR = re.compile(
+    r"\b(?:i mean|i meant|make (?:it|that)|instead|change (?:it|that) to)\b"
+)
+_SIDE = frozenset(
+    {Intent.ASK_HOURS, Intent.ASK_ADDRESS, Intent.ASK_PARKING, Intent.ASK_COPAY,
+     Intent.ASK_INSURANCE, Intent.ASK_PROVIDERS, Intent.CLARIFY, Intent.TRANSFER,
+     Intent.REPEAT_REQUEST, Intent.SPELL_REQUEST, Intent.GOODBYE}
+)  # fmt: skip
 _ACTIONS = frozenset(Intent) - {Intent.GREETING, Intent.ACK, Intent.UNKNOWN, Intent.INFORM}
 
 T = TypeVar("T")
@@ -130,14 +138,27 @@ def parse(
         intents.add(Intent.ASK_INSURANCE)
 
     name, name_confidence = find_name(clean(text, split_hyphens=False), text, expecting)
-    if name is not None and provider is not None and name.split()[-1] == provider:
-        if not re.search(r"\b(?:my name|this is|i'm|i am|name's)\b", plain):
-            name = None  # "Doctor Patel" answered to a name question is the provider
+    if name is not None:
+        name_words = set(name.lower().split())
+        titled = re.search(r"\b(?:doctor|nurse|np)\s+\w+", plain) is not None
+        if provider is not None and provider.lower() in name_words:
+            if titled and len(name_words) == 1:
+                name = None  # "Doctor Patel" answered to a name question is the provider
+            elif not titled:
+                provider = None  # the patient is called Chen; no provider was asked for
+        if insurer is not None and insurer.lower() in name_words:
+            insurer = None  # "Oscar Wilde, born ..." names a person, not a plan
+            if not re.search(r"\binsurance|\b(?:take|accept)\b", plain):
+                intents.discard(Intent.ASK_INSURANCE)
     phone = find_phone(digits, expecting)
 
     slots_present = any(
         v is not None for v in (visit_type, provider, day, part, clock, name, dob, phone)
     )
+    if intents & _SIDE and not _STRONG_REPAIR.search(plain):
+        correction = False  # "wait, what are your hours on Saturday?" asks; it changes nothing
+    if selection is not None and visit_type is None:
+        intents.discard(Intent.BOOK)  # "do you have anything earlier" picks among offers
     rejects_first = starts_with_no(plain) or plain.startswith("not ")
     if rejects_first and (slots_present or selection is not None):
         correction = True  # "no, Wednesday" / "no, the other one": a replacement, not a refusal
