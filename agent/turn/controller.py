@@ -214,6 +214,14 @@ class InterruptionController:
 
     def _on_stt_event(self, ev: stt.SpeechEvent) -> None:
         now = self._clock.now()
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "stt %s id=%s text=%r gate_open=%s",
+                ev.type.value,
+                ev.request_id,
+                ev.alternatives[0].text if ev.alternatives else "",
+                self._gate.open,
+            )
         if ev.type not in _TRANSCRIPTS:
             if ev.type == stt.SpeechEventType.START_OF_SPEECH and ev.request_id:
                 self._gate.on_stt_start(ev.request_id, now)
@@ -337,6 +345,7 @@ class InterruptionController:
 
     def _on_user_state(self, ev: Any) -> None:
         now = self._clock.now()
+        logger.debug("user %s -> %s agent=%s", ev.old_state, ev.new_state, self._agent_audible())
         if ev.new_state == "speaking":
             self._user_onset = now
             self._user_ended = None

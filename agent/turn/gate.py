@@ -126,6 +126,12 @@ class OverlapGate(Generic[E]):
         if agent_speaking and self.preset.gate:
             self._overlap = _Overlap(started_at=now)
             self._dropped = None
+            # the STT's own VAD often opens the utterance a little before ours does
+            self._overlap.utterances = {
+                u
+                for u in self._utt_open
+                if self._utt_started.get(u, now) >= now - _FOREIGN_MARGIN_S
+            }
         return effects
 
     def on_energy(self, dbfs: float) -> None:

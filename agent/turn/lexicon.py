@@ -13,6 +13,11 @@ BACKCHANNEL_PHRASES: frozenset[str] = frozenset(
         "hmm",
         "mm hmm",
         "mhmm",
+        "hm",
+        "mmhmm",
+        "mmhm",
+        "uhhuh",
+        "m hmm",
         "uh huh",
         "uhuh",
         "okay",
@@ -87,13 +92,20 @@ _SPELLINGS: dict[str, str] = {
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 
 
+# whisper spells a hummed "mhm" out letter by letter: "M. H. N.", "M-H-M", "Mm."
+_HUM_LETTERS: frozenset[str] = frozenset("mhnu")
+
+
 def normalize(text: str) -> list[str]:
     """Lower-case word tokens; hyphenated backchannels ("uh-huh") become their spaced form."""
     lowered = text.lower()
     for spelled, canonical in _SPELLINGS.items():
         lowered = lowered.replace(spelled, canonical)
     lowered = _NON_WORD.sub(" ", lowered.replace("-", " "))
-    return [w.strip("'") for w in lowered.split() if w.strip("'")]
+    words = [w.strip("'") for w in lowered.split() if w.strip("'")]
+    if len(words) >= 2 and all(len(w) == 1 and w in _HUM_LETTERS for w in words):
+        return ["mhm"]
+    return words
 
 
 def is_backchannel_words(words: list[str]) -> bool:

@@ -213,3 +213,14 @@ def test_slow_stt_gives_up_after_the_wait_limit() -> None:
     assert gate.on_timer(0.5 + natural.stt_wait_max_s) == []
     assert not gate.open
     assert gate.on_stt("final", "Mhm.", final=True, now=9.0, utterance="u1") == []
+
+
+def test_an_stt_utterance_opened_just_before_our_vad_belongs_to_the_overlap() -> None:
+    natural = PRESETS["natural"]
+    gate: OverlapGate[str] = OverlapGate(natural)
+    gate.on_stt_start("u1", 9.95)  # the STT's VAD fired 50 ms before Silero
+    gate.on_user_speech_start(10.0, agent_speaking=True)
+    gate.on_user_speech_end(10.6)
+    assert kinds(gate.on_timer(10.6 + natural.noise_wait_s)) == ["Resume", "CheckAfter"]
+    assert gate.on_stt("final", "M. H. N.", final=True, now=12.0, utterance="u1") == []
+    assert gate.verdicts == [("backchannel", "M. H. N.")]
