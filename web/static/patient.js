@@ -102,7 +102,7 @@ async function onTranscription(reader, participantInfo) {
       ui.captions.scrollTop = ui.captions.scrollHeight;
     }
   } catch (err) {
-    console.warn('caption stream ended early', err);
+    console.info('caption stream ended early', err);
   }
   // the closing attributes say whether this was the final text of the segment
   const finalAttrs = reader.info.attributes ?? attrs;
