@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from livekit.agents import Agent, RunContext, ToolError, function_tool
-from livekit.agents.llm import ChatContext, ChatMessage
+from livekit.agents import Agent, ModelSettings, RunContext, ToolError, function_tool, llm
+from livekit.agents.llm import ChatContext
+from livekit.agents.voice.generation import update_instructions
 
 from agent.prompts import render_instructions
 from agent.state import DialogueState
@@ -48,13 +49,18 @@ class BookingAgent(Agent):
     def render_instructions(self) -> str:
         return render_instructions(self._template, self.ops.clinic, self.state, self._now())
 
-    async def refresh_instructions(self) -> None:
-        """Put the current dialogue state into the LLM's instructions (cloud profile)."""
+    def llm_node(
+        self,
+        chat_ctx: ChatContext,
+        tools: list[llm.Tool],
+        model_settings: ModelSettings,
+    ) -> Any:
+        """Every LLM request carries the live dialogue state in its instructions (cloud)."""
         if self._inject_state:
-            await self.update_instructions(self.render_instructions())
-
-    async def on_user_turn_completed(self, turn_ctx: ChatContext, new_message: ChatMessage) -> None:
-        await self.refresh_instructions()
+            update_instructions(
+                chat_ctx, instructions=self.render_instructions(), add_if_missing=True
+            )
+        return Agent.default.llm_node(self, chat_ctx, tools, model_settings)
 
     async def _run(self, context: RunContext, op: Awaitable[T]) -> T:
         try:
@@ -65,7 +71,6 @@ class BookingAgent(Agent):
                 result = await op
         except BookingError as e:
             raise ToolError(e.spoken) from e
-        await self.refresh_instructions()
         return result
 
     # -- tools ---------------------------------------------------------------------------
