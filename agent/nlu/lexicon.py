@@ -19,7 +19,7 @@ def _phrase_regex(phrases: Mapping[str, tuple[str, ...]]) -> re.Pattern[str]:
             alts.append((alias, canonical))
     alts.sort(key=lambda pair: len(pair[0]), reverse=True)
     body = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias, _ in alts)
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])")
+    return re.compile(rf"(?<![\w'])(?:{body})(?:'s)?(?![\w'])")
 
 
 DEFAULT_PROVIDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -108,6 +108,7 @@ class Lexicon:
 
     def canonical(self, table: Mapping[str, tuple[str, ...]], alias: str) -> str:
         key = re.sub(r"\s+", " ", alias.lower())
+        key = key[:-2] if key.endswith("'s") else key
         for canonical, aliases in table.items():
             if key == canonical.lower() or key in aliases:
                 return canonical

@@ -8,6 +8,7 @@ Wednesday") the last mention of a slot wins, otherwise the first, and mentions a
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
@@ -25,6 +26,8 @@ from agent.nlu.numbers import words_to_digits
 from agent.nlu.phone import find_phone
 from agent.nlu.selection import find_selection
 from agent.nlu.types import Intent, Utterance
+
+_log = logging.getLogger(__name__)
 
 EXPECTING = frozenset(
     {"name", "date_of_birth", "name_and_dob", "time", "day", "confirmation", "visit_type",
@@ -76,11 +79,14 @@ def parse(
     now: datetime,
     expecting: str | None = None,
     lexicon: Lexicon = DEFAULT_LEXICON,
+    strict: bool = False,
 ) -> Utterance:
     """Understand one patient utterance, relative to the clinic clock `now`.
 
     `expecting` is what the agent just asked for (see `EXPECTING`); it biases readings such
     as a bare "two" (a time) or "okay" (a yes). Raises TypeError/ValueError on bad arguments.
+    A bug inside an extractor must not end a live call: it is logged and the utterance comes
+    back as UNKNOWN (the agent asks again). Tests pass `strict=True` to see such bugs.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() needs the transcript as str, got {type(text).__name__}")
@@ -88,7 +94,16 @@ def parse(
         raise TypeError("parse() needs `now` as a datetime (clinic local time)")
     if expecting is not None and expecting not in EXPECTING:
         raise ValueError(f"unknown expecting={expecting!r}; use one of {sorted(EXPECTING)}")
+    if strict:
+        return _parse(text, now, expecting, lexicon)
+    try:
+        return _parse(text, now, expecting, lexicon)
+    except Exception:
+        _log.exception("nlu: parse failed on a %d-character utterance", len(text))
+        return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
 
+
+def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) -> Utterance:
     cleaned = clean(text)
     plain = words_only(cleaned)
     if not plain or _FILLER_ONLY.match(plain):

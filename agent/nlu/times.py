@@ -37,6 +37,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("half", re.compile(r"\bhalf past (?P<h>\d{1,2})\b")),
     ("quarter_past", re.compile(r"\b(?:a )?quarter (?:past|after) (?P<h>\d{1,2})\b")),
     ("quarter_to", re.compile(r"\b(?:a )?quarter (?:to|till|til|of|before) (?P<h>\d{1,2})\b")),
+    # STT writes "9.30" and "930" too; compact "930" only right after a time word.
+    (
+        "dot",
+        re.compile(r"(?<![\d:/.])(?P<h>\d{1,2})\.(?P<m>[0-5]\d)(?![\d:/.])(?:\s?(?P<ap>am|pm)\b)?"),
+    ),
+    (
+        "compact",
+        re.compile(
+            rf"\b(?:{_REL_WORDS}|how about|what about)\s+(?P<h>1[0-2]|[1-9])(?P<m>[0-5]\d)\b"
+            r"(?![\d/:])(?:\s?(?P<ap>am|pm)\b)?"
+        ),
+    ),
     (
         "colon",
         re.compile(r"(?<![\d:/])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:/])(?:\s?(?P<ap>am|pm)\b)?"),
@@ -77,7 +89,7 @@ _FILLER = re.compile(
     r"lets|do|say|maybe|i|guess|um|uh|er|yes|yeah|sure|would|be|that|perfect|for|me|"
     r"alright|all|right|can|we|go|with|it|at|oclock|exactly|just|like|i'd|take|the)\b|[,.?!]"
 )
-_BARE = re.compile(r"^\s*(?P<h>\d{1,2})(?: (?P<m>[0-5]\d))?\s*$")
+_BARE = re.compile(r"^\s*(?P<h>1[0-2]|0?[1-9])(?: ?(?P<m>[0-5]\d))?\s*$")
 _PART = re.compile(
     r"(?<!good )\b(?P<part>mornings?|afternoons?|evenings?|tonight|after lunch|before lunch|"
     r"first thing|end of the day|after work|before work)\b"
@@ -176,9 +188,11 @@ def _mention(kind: str, m: re.Match[str], s: str) -> TimeMention | None:
         relation = "around"
     if not (0 <= minute <= 59):
         return None
+    if kind == "compact":
+        relation = _relation_before(s, m.start("h"))
     if kind in ("colon", "spoken") and not 0 <= hour <= 23:
         return None
-    if kind not in ("colon",) and not 1 <= hour <= 12:
+    if kind not in ("colon", "dot") and not 1 <= hour <= 12:
         return None
     if kind == "spoken" and not 1 <= hour <= 12:
         return None

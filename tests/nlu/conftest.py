@@ -57,7 +57,7 @@ def expect() -> Callable[..., Utterance]:
         expecting: str | None = None,
         **fields: Any,
     ) -> Utterance:
-        u = parse(text, now=now, expecting=expecting)
+        u = parse(text, now=now, expecting=expecting, strict=True)
         check_utterance(u, intents, **fields)
         return u
 

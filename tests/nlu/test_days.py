@@ -78,7 +78,7 @@ CASES: list[tuple[datetime, str, date | None]] = [
 
 @pytest.mark.parametrize(("now", "text", "day"), CASES, ids=[f"{c[1]}@{c[0]:%a}" for c in CASES])
 def test_day(now: datetime, text: str, day: date | None) -> None:
-    u = parse(text, now=now)
+    u = parse(text, now=now, strict=True)
     assert u.day == day
     assert u.date_of_birth is None
     assert u.problems == ()
@@ -94,7 +94,7 @@ PROBLEMS = [
 
 @pytest.mark.parametrize(("text", "problem"), PROBLEMS)
 def test_impossible_or_past_day_is_a_problem_not_a_day(text: str, problem: str) -> None:
-    u = parse(text, now=MON)
+    u = parse(text, now=MON, strict=True)
     assert problem in u.problems
     if "Thursday" not in problem:
         assert u.day is None

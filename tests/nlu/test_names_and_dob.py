@@ -68,7 +68,7 @@ NAMES: list[tuple[str, str | None, str | None]] = [
 
 @pytest.mark.parametrize(("text", "expecting", "name"), NAMES, ids=[n[0] for n in NAMES])
 def test_name(text: str, expecting: str | None, name: str | None) -> None:
-    assert parse(text, now=MON, expecting=expecting).name == name
+    assert parse(text, now=MON, expecting=expecting, strict=True).name == name
 
 
 # text, expecting, name, date of birth, problems
@@ -131,7 +131,7 @@ DOBS: list[tuple[str, str | None, str | None, date | None, tuple[str, ...]]] = [
 def test_date_of_birth(
     text: str, expecting: str | None, name: str | None, dob: date | None, problems: tuple[str, ...]
 ) -> None:
-    u = parse(text, now=MON, expecting=expecting)
+    u = parse(text, now=MON, expecting=expecting, strict=True)
     assert (u.name, u.date_of_birth, u.problems) == (name, dob, problems)
     assert u.day is None  # a birth date never becomes the appointment day
 

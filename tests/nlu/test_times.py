@@ -43,6 +43,14 @@ CASES: list[tuple[str, str | None, time | None, str | None, str | None]] = [
     ("ten fifteen", None, time(10, 15), "at", None),
     ("ten oh five", None, time(10, 5), "at", None),
     ("at 14:30", None, time(14, 30), "at", None),
+    ("at 9.30", None, time(9, 30), "at", None),
+    ("930 works", None, time(9, 30), "at", None),
+    ("how about 1030", None, time(10, 30), "at", None),
+    ("after 230", None, time(14, 30), "after", None),
+    ("Thursday at 10:30AM", None, time(10, 30), "at", None),
+    ("2:00 p.m. on Friday", None, time(14), "at", None),
+    ("eleven a m", None, time(11), "at", None),
+    ("nine o clock", None, time(9), "at", None),
     ("after 3", None, time(15), "after", None),
     ("after three thirty", None, time(15, 30), "after", None),
     ("anytime after two", None, time(14), "after", None),
@@ -85,7 +93,7 @@ CASES: list[tuple[str, str | None, time | None, str | None, str | None]] = [
 def test_time(
     text: str, expecting: str | None, clock: time | None, relation: str | None, part: str | None
 ) -> None:
-    u = parse(text, now=MON, expecting=expecting)
+    u = parse(text, now=MON, expecting=expecting, strict=True)
     assert (u.time, u.time_relation, u.part_of_day) == (clock, relation, part)
 
 

@@ -57,6 +57,13 @@ ROWS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ),
     ("can I see the nurse practitioner", None, {I.BOOK}, {"provider": "Chen"}),
     ("Lee Chen please", None, {I.INFORM}, {"provider": "Chen"}),
+    (
+        "is Doctor Patel's schedule open Thursday",
+        None,
+        {I.BOOK},
+        {"provider": "Patel", "day": THU},
+    ),
+    ("DR. OKAFOR ON FRIDAY", None, {I.INFORM}, {"provider": "Okafor", "day": FRI}),
     ("I'd like to see the pediatrician", None, {I.BOOK}, {"provider": "Okafor"}),
     (
         "is doctor okafor available on friday",
