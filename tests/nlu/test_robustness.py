@@ -15,7 +15,8 @@ MON = datetime(2026, 3, 2, 9)
 # Words the parser reacts to, so random sentences hit the interesting code paths.
 _VOCAB = (
     "book cancel reschedule checkup sick visit follow up flu shot new patient Doctor Patel "
-    "Okafor Chen Patel's Aetna's Monday Tuesday next this tomorrow today morning afternoon at after before "
+    "Okafor Chen Patel's Aetna's Monday Tuesday next this tomorrow today morning afternoon "
+    "at after before 930 9.30 Lucy Park L-O-P-E-Z my son Tom "
     "around two ten nine thirty half past quarter to o'clock pm am noon March third fifth "
     "nineteen eighty five two thousand one born my name is Maria Lopez no wait actually "
     "I mean instead yes no okay the first one that one earlier after that any time copay "
