@@ -94,6 +94,8 @@ class OverlapGate(Generic[E]):
         self._dropped: _Dropped[E] | None = None
         self._utt_started: dict[str, float] = {}
         self._utt_open: set[str] = set()
+        # a dropped overlap whose audio a lagging STT may still be transcribing
+        self._tail: _Overlap[E] | None = None
         self._dropped_utts: list[str] = []
         self.verdicts: list[tuple[OverlapKind, str]] = []
         """Every settled overlap: (verdict, words) — the controller turns these into metrics."""
@@ -109,6 +111,7 @@ class OverlapGate(Generic[E]):
         return self._overlap is not None
 
     def on_user_speech_start(self, now: float, *, agent_speaking: bool) -> list[Effect[E]]:
+        self._tail = None  # fresh speech: a new STT utterance is no longer the old audio
         ov = self._overlap
         if ov is not None and ov.passthrough:
             self._overlap = ov = None
@@ -148,6 +151,18 @@ class OverlapGate(Generic[E]):
             self._utt_started.pop(next(iter(self._utt_started)))
         ov = self._overlap
         if ov is not None and not ov.passthrough and now >= ov.started_at - _FOREIGN_MARGIN_S:
+            ov.utterances.add(utterance)
+        elif (
+            ov is None
+            and self._tail is not None
+            and self._tail.ended_at is not None
+            and now - self._tail.ended_at <= self.preset.stt_wait_max_s
+        ):
+            # no new speech since that overlap ended, yet the STT opens an utterance: it is
+            # still working through the overlap's audio. Reopen it and let these words decide.
+            ov = self._overlap = self._tail
+            self._tail = None
+            ov.final_after_end = False
             ov.utterances.add(utterance)
 
     def on_stt_end(self, utterance: str) -> None:
@@ -336,6 +351,7 @@ class OverlapGate(Generic[E]):
                 self.verdicts.append(("interruption", ov.words))
                 return [Forward(tuple(ov.held))]
         self.verdicts.append((ov.verdict, ov.words))
+        self._tail = ov
         if ov.verdict == "backchannel" and ov.agent_asked:
             return [Forward(tuple(ov.held))] if ov.held else []  # it answered the question
         utterance = next(iter(ov.utterances), "") if len(ov.utterances) == 1 else ""

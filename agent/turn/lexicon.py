@@ -103,9 +103,19 @@ def normalize(text: str) -> list[str]:
         lowered = lowered.replace(spelled, canonical)
     lowered = _NON_WORD.sub(" ", lowered.replace("-", " "))
     words = [w.strip("'") for w in lowered.split() if w.strip("'")]
-    if len(words) >= 2 and all(len(w) == 1 and w in _HUM_LETTERS for w in words):
-        return ["mhm"]
-    return words
+    out: list[str] = []
+    run = 0  # length of the current run of hum letters
+    for w in words:
+        if len(w) == 1 and w in _HUM_LETTERS:
+            run += 1
+            if run == 2:
+                out[-1] = "mhm"  # "m h ..." is a hum, not two words
+            elif run == 1:
+                out.append(w)
+            continue
+        run = 0
+        out.append(w)
+    return out
 
 
 def is_backchannel_words(words: list[str]) -> bool:

@@ -224,3 +224,30 @@ def test_an_stt_utterance_opened_just_before_our_vad_belongs_to_the_overlap() ->
     assert kinds(gate.on_timer(10.6 + natural.noise_wait_s)) == ["Resume", "CheckAfter"]
     assert gate.on_stt("final", "M. H. N.", final=True, now=12.0, utterance="u1") == []
     assert gate.verdicts == [("backchannel", "M. H. N.")]
+
+
+def test_a_lagging_stt_utterance_after_a_dropped_overlap_is_judged_with_it() -> None:
+    natural = PRESETS["natural"]
+    for text, expected in (("Okay.", []), ("Okay, but not Monday.", ["Interrupt", "Forward"])):
+        gate: OverlapGate[str] = OverlapGate(natural)
+        gate.on_stt_start("u1", 0.0)
+        gate.on_user_speech_start(0.05, agent_speaking=True)  # "mhm ... okay": one VAD run
+        gate.on_user_speech_end(2.6)
+        gate.on_timer(2.6 + natural.noise_wait_s)
+        gate.on_stt("f1", "M. H. N.", final=True, now=3.6, utterance="u1")
+        assert not gate.open  # dropped as a backchannel
+        gate.on_stt_start("u2", 3.9)  # the STT only now reaches the "okay"
+        assert gate.open
+        assert kinds(gate.on_stt("f2", text, final=True, now=4.5, utterance="u2")) == expected
+
+
+def test_new_speech_ends_the_tail() -> None:
+    natural = PRESETS["natural"]
+    gate: OverlapGate[str] = OverlapGate(natural)
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    gate.on_stt("f1", "Mhm.", final=True, now=0.5)
+    gate.on_user_speech_end(0.6)
+    gate.on_timer(0.6 + natural.noise_wait_s)
+    gate.on_user_speech_start(2.0, agent_speaking=False)  # the patient starts a turn
+    gate.on_stt_start("u2", 2.1)
+    assert forwarded(gate.on_stt("f2", "I need a checkup", final=True, now=3.0, utterance="u2"))
