@@ -53,3 +53,9 @@ def test_text_is_escaped() -> None:
 def test_interruption_count() -> None:
     assert timeline.interruption_count(EVENTS, {"interruptions": 3}) == 3
     assert timeline.interruption_count(EVENTS, {}) == 2
+
+
+def test_marks_on_another_clock_are_left_out() -> None:
+    events = [{"kind": "paused", "t": 5.0}, {"kind": "stopped", "t": 987654.0}]
+    svg = str(timeline.svg(TRANSCRIPT, events, duration=30.0))
+    assert svg.count("mark mark-pause") == 1 and "mark-stop" not in svg

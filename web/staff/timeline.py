@@ -108,6 +108,10 @@ def svg(
     duration: float | None = None,
 ) -> Markup:
     segs, mks = segments(transcript, events), marks(events)
+    if duration:
+        # A mark far past the end of the call was timed on another clock: leave it out
+        # rather than squash the whole call into a corner.
+        mks = [m for m in mks if m.t <= duration + 5.0]
     total = max([s.end for s in segs] + [m.t for m in mks] + [duration or 0.0, 1.0])
     left, row_h, top = 70, 34, 16
     scale = (width - left - 10) / total
