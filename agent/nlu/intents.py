@@ -105,7 +105,10 @@ _INSURANCE = _rx(
 )  # fmt: skip
 _PROVIDERS = _rx(
     r"\b(?:which|what|who) (?:doctors?|providers?|physicians?|nurses?)\b",
-    r"\bwho (?:are|is) (?:the|your) (?:doctors?|providers?|physicians?)\b",
+    r"\bwho (?:are|is) (?:the|your) (?:doctors?|providers?|physicians?|nurse practitioner|"
+    r"pediatrician|nurse)\b",
+    r"\b(?:is|are) (?:doctor|dr|nurse) \w+ (?:a|an) (?:man|woman|male|female|good|new)\b",
+    r"\btell me (?:more )?about (?:doctor|dr|nurse) \w+\b",
     r"\bwho (?:can|could|would) i (?:see|be seeing)\b",
     r"\b(?:doctors?|providers?) (?:do you have|are there|are available|work there)\b",
     r"\bdo you have (?:a|any) (?:pediatrician|family doctor|doctors?|nurse practitioner)\b",

@@ -72,7 +72,7 @@ DEFAULT_VISIT_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "new patient": (
             "new patient", "first visit", "first appointment", "first time here",
             "first time visiting", "first time patient", "never been here",
-            "haven't been here before", "new here",
+            "haven't been here before", "new here", "i'm new", "i am new",
         ),
     }
 )  # fmt: skip

@@ -45,7 +45,12 @@ _ANY_TIME = re.compile(
     r"i'm flexible|i am flexible|i'm easy|anything (?:works|is fine|is good|is okay)|"
     r"any (?:day|slot|one|of them) (?:is fine|works|is good)|earliest available|"
     r"first available|soonest (?:available|possible)|as soon as possible|asap|"
-    r"don't care|open schedule)\b"
+    r"don't care|open schedule|earliest possible|soonest)\b(?! who| which doctor)"
+)
+_ANY_PROVIDER = re.compile(
+    r"\b(?:any (?:doctor|provider|physician)|anyone|anybody|whoever|whichever doctor|"
+    r"(?:doesn't|does not|don't) (?:matter|care|mind) (?:who|which doctor)|"
+    r"no preference (?:for|on) (?:the )?(?:doctor|provider)|any of them)\b"
 )
 _INSURER_AFTER_TAKE = re.compile(
     r"\b(?:take|accept|have|with|covered by|insured with) (?P<ins>[a-z]+(?: [a-z]+)?)"
@@ -149,6 +154,11 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
         intents.add(Intent.SELECT)  # "the one at 2": the offered slot at that time
     if _ANY_TIME.search(plain) and clock is None:
         intents.add(Intent.ANY_TIME)
+    if _ANY_PROVIDER.search(plain) and provider is None and Intent.TRANSFER not in intents:
+        intents.add(Intent.ANY_PROVIDER)
+        intents.discard(Intent.ANY_TIME)
+    if Intent.ASK_HOURS in intents and visit_type is None:
+        intents.discard(Intent.BOOK)  # "what time do you open Saturday" asks about hours
     if insurer is not None:
         intents.add(Intent.ASK_INSURANCE)
 

@@ -34,6 +34,8 @@ class Intent(StrEnum):
     # "thanks") heard outside a confirmation question.
     INFORM = "inform"
     ACK = "ack"
+    # "any doctor is fine", "whoever is available": no provider preference.
+    ANY_PROVIDER = "any_provider"
 
 
 @dataclass(frozen=True)
