@@ -215,3 +215,86 @@ def test_shared_scenarios_start_on_the_monday_these_tables_assume() -> None:
     for path in SCENARIOS.glob("*.yaml"):
         today = yaml.safe_load(path.read_text())["today"]
         assert re.match(r"2026-03-02", str(today)), path.name
+
+
+# The same lines as a speech-to-text engine tends to write them (digits, punctuation, case,
+# small misspellings): the reading must not change.
+STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
+    (
+        "Grace Kim, December 1st, 1990.",
+        None,
+        {I.INFORM},
+        {"name": "Grace Kim", "date_of_birth": date(1990, 12, 1)},
+    ),
+    (
+        "priya nair born may 2nd 2001",
+        "name_and_dob",
+        {I.INFORM},
+        {"name": "Priya Nair", "date_of_birth": date(2001, 5, 2)},
+    ),
+    ("March 3rd, 1985.", None, {I.INFORM}, {"date_of_birth": date(1985, 3, 3)}),
+    (
+        "Okay, Thursday at 2 then.",
+        None,
+        {I.INFORM},
+        {"day": THU, "time": time(14), "time_relation": "at"},
+    ),
+    (
+        "I need a follow-up visit on Tuesday. No wait, Wednesday afternoon.",
+        None,
+        {I.BOOK},
+        {"visit_type": "follow-up", "day": WED, "part_of_day": "afternoon", "correction": True},
+    ),
+    (
+        "Can I see Dr. Pattel Thursday at 10 for a check up?",
+        None,
+        {I.BOOK},
+        {
+            "visit_type": "checkup",
+            "provider": "Patel",
+            "day": THU,
+            "time": time(10),
+            "time_relation": "at",
+        },
+    ),
+    (
+        "HI, I'D LIKE TO BOOK A CHECK-UP WITH DR. PATEL ON THURSDAY MORNING.",
+        None,
+        {I.GREETING, I.BOOK},
+        {"visit_type": "checkup", "provider": "Patel", "day": THU, "part_of_day": "morning"},
+    ),
+    ("9.30 works.", None, {I.INFORM}, {"time": time(9, 30), "time_relation": "at"}),
+    ("930 works", None, {I.INFORM}, {"time": time(9, 30), "time_relation": "at"}),
+    ("The 1st one.", None, {I.SELECT}, {"selection": "first"}),
+    ("Yes, please.", None, {I.AFFIRM}, {}),
+    (
+        "Book me a checkup Friday at 11.",
+        None,
+        {I.BOOK},
+        {"visit_type": "checkup", "day": FRI, "time": time(11), "time_relation": "at"},
+    ),
+    ("Actually, no, make it Friday instead.", None, {I.INFORM}, {"day": FRI, "correction": True}),
+    (
+        "can i get a sick visit tomorow morning",
+        None,
+        {I.BOOK},
+        {"visit_type": "sick visit", "day": TUE, "part_of_day": "morning"},
+    ),
+    (
+        "no wait wensday afternoon",
+        None,
+        {I.INFORM},
+        {"day": WED, "part_of_day": "afternoon", "correction": True},
+    ),
+    ("Mm-hmm.", None, {I.ACK}, {}),
+    ("Uh-huh.", "confirmation", {I.AFFIRM}, {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "intents", "fields"), STT_VARIANTS, ids=[x[0] for x in STT_VARIANTS]
+)
+def test_stt_variant(
+    expect: Any, text: str, expecting: str | None, intents: set[I], fields: dict[str, Any]
+) -> None:
+    expect(text, intents, expecting=expecting, **fields)
