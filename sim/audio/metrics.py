@@ -1,7 +1,8 @@
 """Turn-taking metrics of one simulated call, from the patient's step records and the timeline.
 
 Definitions (all times on the call clock, where the patient hears/produces audio):
-- overlap: a `barge_in_ms` step whose first sample went out while agent audio was audible.
+- overlap: a `barge_in_ms` step whose first sample went out while an agent audio segment was
+  open (playing, paused or waiting for TTS).
 - barge-in pause latency: overlap onset -> the agent's audio stops being audible (paused or
   cleared); only for overlaps by turn steps (not backchannel/noise).
 - stop latency: overlap onset -> the segment playing at onset is cleared.
@@ -64,6 +65,20 @@ def _span_at(spans: Sequence[tl.Span], t: float) -> tl.Span | None:
     return None
 
 
+def _segment_open_at(timeline: tl.Timeline, t: float) -> int | None:
+    """The segment that had started and not yet ended or been cleared at `t`."""
+    open_seg: int | None = None
+    for e in timeline.of(tl.AGENT_AUDIO_START, tl.AGENT_AUDIO_END, tl.AGENT_AUDIO_CLEAR):
+        if e.t > t:
+            break
+        seg = int(e.data.get("segment", 0))
+        if e.kind == tl.AGENT_AUDIO_START:
+            open_seg = seg
+        elif seg == open_seg:
+            open_seg = None
+    return open_seg
+
+
 def _audible_in(spans: Sequence[tl.Span], segment: int, a: float, b: float) -> float:
     total = 0.0
     for s in spans:
@@ -91,9 +106,10 @@ def compute(
             m.late_barge_ins += 1
 
         if r.barge_in_ms is not None and r.action in ("say", "noise"):
-            span = _span_at(spans, r.start)
-            if span is not None:
-                seg = span.segment
+            seg_open = _segment_open_at(timeline, r.start)
+            if seg_open is not None:
+                seg = seg_open
+                span = _span_at(spans, r.start)
                 seg_clear = next((c.t for c in clears if c.data.get("segment") == seg), None)
                 if r.kind in NON_TURN_KINDS:
                     m.overlaps_non_turn += 1
@@ -105,7 +121,10 @@ def compute(
                         m.false_pauses += 1
                 else:
                     m.overlaps_turn += 1
-                    if span.ended_by in (tl.AGENT_AUDIO_PAUSE, tl.AGENT_AUDIO_CLEAR):
+                    if span is not None and span.ended_by in (
+                        tl.AGENT_AUDIO_PAUSE,
+                        tl.AGENT_AUDIO_CLEAR,
+                    ):
                         m.barge_in_pause_ms.append((span.end - r.start) * 1000)
                     if seg_clear is not None and seg_clear >= r.start:
                         m.stop_ms.append((seg_clear - r.start) * 1000)

@@ -215,8 +215,9 @@ class VirtualPatient:
         bg = self._bg or Background(None, self._rng, self._voice)
         self.pacer.reset(self._clock.now())
         while not self._hung_up.is_set():
-            t = self.pacer.next_deadline
             await self.pacer.tick()
+            # stamp audio with when it really left (a late frame reaches the agent late)
+            t = self._clock.now()
             frame = bg.next(self._frame_n) + nz.white(
                 self._frame_n, self._rng, self.opts.floor_dbfs
             )
