@@ -69,6 +69,10 @@ $(FRONTEND_STAMP): web/frontend/package.json web/frontend/package-lock.json
 	cd web/frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Turn-taking bench (audio mode, every preset side by side) + booking/speech benches; ~20 min.
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
+
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
