@@ -151,7 +151,9 @@ def main() -> int:
 
     PID_FILE.parent.mkdir(parents=True, exist_ok=True)
     PID_FILE.write_text(str(os.getpid()))
+    # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     supervisor = Supervisor(SupervisorOptions(log_dir=LOG_DIR, cwd=ROOT))
     code = 0
     try:
