@@ -63,6 +63,7 @@ class BookingTrack:
     cancelled: bool = False
     lookup_failures: int = 0
     name_failures: int = 0
+    visit_type_asked: bool = False
     awaiting: str | None = None  # what the agent asked last (nlu `expecting`)
     active: bool = False  # the patient has asked for something on this track
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from agent.dialogue import safety
@@ -48,6 +48,13 @@ SIDE_INTENTS: dict[Intent, str] = {
 TASK_INTENTS = {Intent.BOOK, Intent.RESCHEDULE, Intent.CANCEL, Intent.LOOKUP}
 SLOT_FIELDS = ("visit_type", "provider", "day", "part_of_day", "time")
 MIN_CONFIDENCE = 0.4
+ALTERNATE_EXPECTING: dict[str, tuple[str, ...]] = {
+    "selection": ("time", "day"),
+    "time": ("selection",),
+    "name_and_dob": ("name", "date_of_birth"),
+    "confirmation": ("selection",),
+    "day": ("time",),
+}
 
 
 @dataclass
@@ -75,6 +82,7 @@ class Policy:
         self.replies = replies
         self.parse = parse
         self.turn_tracks: list[str] = []
+        self._repeated = False  # this turn repeated an earlier line (no steer-back needed)
 
     # -- entry points --------------------------------------------------------------------
     def greeting(self) -> str:
@@ -101,7 +109,8 @@ class Policy:
         if st.closing:
             r.add(self.replies.get("goodbye"))
             return
-        utt = self.parse(text, now=self.now(), expecting=b.awaiting)
+        utt = self._parse(text, b.awaiting)
+        self._repeated = False
         intents = set(utt.intents)
 
         if safety.is_unauthorized(text) or utt.suspicious:
@@ -166,7 +175,9 @@ class Policy:
             return
 
         if side_only:
-            if b.active and b.stage is not Stage.CONFIRMED:
+            if self._repeated:
+                pass  # the repeated line already ends with the pending question
+            elif b.active and b.stage is not Stage.CONFIRMED:
                 prompt = self._pending_prompt()
                 if prompt:
                     r.add(self.replies.get("back_to_booking") + " " + _lower_first(prompt))
@@ -189,6 +200,18 @@ class Policy:
         else:
             st.misunderstood = 0
 
+    def _parse(self, text: str, expecting: str | None) -> Utterance:
+        """Parse for what was asked; if that finds nothing, try the neighbouring readings
+        ("nine is good" answers an offer of times as a time, not as a selection)."""
+        utt = self.parse(text, now=self.now(), expecting=expecting)
+        if utt.intents - {Intent.UNKNOWN} or not expecting:
+            return utt
+        for alt in ALTERNATE_EXPECTING.get(expecting, ()):
+            other = self.parse(text, now=self.now(), expecting=alt)
+            if other.intents - {Intent.UNKNOWN}:
+                return other
+        return utt
+
     # -- side track ----------------------------------------------------------------------
     def _clarify(self, utt: Utterance, r: _Reply, ex: Exchange) -> None:
         mem = self.state.memory
@@ -200,8 +223,26 @@ class Policy:
                 ex.topics[topic] = said
                 return
             return  # not said before: the side-question loop answers it fresh
+        b = self.state.booking
+        if utt.topic in ("time", "date", "provider", "day"):
+            if b.held_slot is not None:
+                s = b.held_slot
+                r.add(
+                    self.replies.get(
+                        "holding_recap",
+                        when=say_when(s.start, self._today()),
+                        with_who=self._with(s),
+                    )
+                )
+                self._repeated = True
+                return
+            if b.offered:
+                r.add(self._offer_line(b.offered, alternatives=b.offered_were_alternatives))
+                self._repeated = True
+                return
         last = mem.last_agent_line()
         r.add(last or self.replies.get("nothing_to_repeat"))
+        self._repeated = True
 
     # -- booking track -------------------------------------------------------------------
     def _booking_turn(
@@ -293,6 +334,8 @@ class Policy:
             updates["phone"] = utt.phone
         if Intent.ANY_TIME in utt.intents:
             b.any_time = True
+        if utt.selection in ("earliest", "first", "next") and not b.offered and not b.held_slot:
+            b.any_time = True  # "what's the earliest you have?": search from now
 
         changed: list[str] = []
         acks: list[str] = []
@@ -381,6 +424,9 @@ class Policy:
         details_only = bool(changed) and set(changed) <= {"name", "date_of_birth", "phone"}
         if b.stage is Stage.OFFERING and (not changed or details_only):
             chosen = self._choose(utt, intents)
+            if chosen in ("earlier", "later"):
+                yield from self._shift_offer(str(chosen), r)
+                return True
             if chosen == "deny":
                 b.clear_slot_choice()
                 b.time = None
@@ -409,9 +455,14 @@ class Policy:
             return (yield from self._held_step(utt, intents, changed, r))
         # COLLECTING (or offers invalidated): gather what/when, then search.
         if b.visit_type is None:
-            b.awaiting = "visit_type"
-            r.add(self.replies.get("ask_visit_type"))
-            return True
+            if not b.visit_type_asked:
+                b.visit_type_asked = True
+                b.awaiting = "visit_type"
+                r.add(self.replies.get("ask_visit_type"))
+                return True
+            # Asked once and the caller moved on: assume the usual visit and say so.
+            b.visit_type = self._default_visit_type()
+            r.add(self.replies.get("assume_visit_type", visit_type=visit_label(b.visit_type)))
         if b.day is None and not b.any_time and b.time is None and b.part_of_day is None:
             b.awaiting = "day"
             r.add(self.replies.get("ask_day_for", visit_type=visit_label(b.visit_type)))
@@ -426,6 +477,8 @@ class Policy:
         if not offered:
             return None
         sel = utt.selection
+        if sel in ("something_earlier", "something_later"):
+            return "earlier" if sel == "something_earlier" else "later"
         if utt.time is not None:
             idx = self._match_time(utt.time, utt.day)
             if idx is not None:
@@ -454,6 +507,36 @@ class Policy:
         if Intent.AFFIRM in intents or Intent.SELECT in intents:
             return 0
         return None
+
+    def _shift_offer(self, direction: str, r: _Reply) -> Generator[list[ToolCall], Any, None]:
+        """'Anything earlier/later?': search the same day before the first / after the last
+        offered time; keep the current offer when there is nothing."""
+        b = self.state.booking
+        offered = list(b.offered)
+        was_alt = b.offered_were_alternatives
+        ref = offered[0] if direction == "earlier" else offered[-1]
+        args: dict[str, Any] = {"visit_type": b.visit_type, "day": ref.start.date().isoformat()}
+        if b.provider:
+            args["provider"] = b.provider
+        edge = ref.start.time()
+        if direction == "earlier":
+            args["before"] = edge.strftime("%H:%M")
+        else:
+            later = (datetime.combine(ref.start.date(), edge) + timedelta(minutes=1)).time()
+            args["after"] = later.strftime("%H:%M")
+        (out,) = yield [ToolCall("find_availability", args)]
+        if out.is_error or not b.offered or b.offered_were_alternatives:
+            b.offered, b.offered_were_alternatives = offered, was_alt
+            b.stage = Stage.OFFERING
+            r.add(
+                self.replies.get("nothing_earlier" if direction == "earlier" else "nothing_later")
+            )
+            r.add(self._offer_line(offered, alternatives=was_alt))
+        else:
+            if direction == "earlier":
+                b.offered = b.found[-3:] if len(b.found) > 3 else b.offered
+            r.add(self._offer_line(b.offered, alternatives=False))
+        b.awaiting = "selection"
 
     def _last_mentioned(self) -> int:
         """'That one' among several: the offer closest to the time the patient asked for."""
@@ -869,6 +952,13 @@ class Policy:
             b.awaiting = "day"
             return self.replies.get("ask_day_for", visit_type=visit_label(b.visit_type))
         return None
+
+    def _default_visit_type(self) -> str:
+        b = self.state.booking
+        p = self.clinic.find_provider(b.provider) if b.provider else None
+        if p is not None and p.visit_types:
+            return "checkup" if "checkup" in p.visit_types else p.visit_types[0]
+        return "checkup"
 
     def _visit_type_name(self, text: str | None) -> str | None:
         if not text:
