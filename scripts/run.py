@@ -129,6 +129,8 @@ def banner(config: StackConfig) -> str:
         "  Maple Street Family Clinic is running.",
         f"  Patient page:  {config.web_url}/",
         f"  Staff console: {config.web_url}/staff",
+        "                 (first sign-in: start with STAFF_PASSWORD=... set, or run",
+        "                 `python -m booking staff add NAME --role admin`)",
         f"  LiveKit:       {config.livekit_url}"
         + ("" if config.runs_local_livekit else "  (external)"),
         f"  Logs:          {LOG_DIR}/",
