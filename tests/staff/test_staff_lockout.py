@@ -17,6 +17,8 @@ def secure_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STAFF_COOKIE_SECURE", "1")
         mp.setenv("STAFF_RECORDINGS_ROOT", str(tmp / "recordings"))
+        mp.setenv("STAFF_ARGON2_TIME_COST", "1")  # cheap hashing in tests
+        mp.setenv("STAFF_ARGON2_MEMORY_KIB", "8192")
         app = start_live_app(tmp)
     yield app
     app.stop()

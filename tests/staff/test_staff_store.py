@@ -15,13 +15,22 @@ from web.staff.store import StaffError, StaffStore
 
 NOW = datetime(2026, 3, 2, 9, 0)
 PW = "a-long-enough-password"
+# Cheap argon2 for tests; production cost is the StaffOptions default.
+FAST_HASHING = StaffOptions(argon2_time_cost=1, argon2_memory_kib=8192)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def staff_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'c.db'}"
+    return str(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[tuple[StaffStore, FixedClock]]:
+async def store(staff_db_url: str) -> AsyncIterator[tuple[StaffStore, FixedClock]]:
     clock = FixedClock(NOW)
-    svc = await BookingService.open(f"sqlite:///{tmp_path / 'c.db'}", clock=clock)
-    yield await StaffStore.open(svc.db, StaffOptions()), clock
+    svc = await BookingService.open(staff_db_url, clock=clock)
+    yield await StaffStore.open(svc.db, FAST_HASHING), clock
     await svc.close()
 
 

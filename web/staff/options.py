@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_WEBHOOK_BACKOFF_S": 1.0,
     "STAFF_WEBHOOK_TIMEOUT_S": 5.0,
     "STAFF_RECORDINGS_ROOT": "var",
+    # argon2id cost (OWASP's 2 passes over 19 MiB or more); tests may lower it.
+    "STAFF_ARGON2_TIME_COST": 3,
+    "STAFF_ARGON2_MEMORY_KIB": 65536,
 }
 
 
@@ -44,6 +47,8 @@ class StaffOptions:
     webhook_timeout_s: float = DEFAULTS["STAFF_WEBHOOK_TIMEOUT_S"]
     # Recordings are served only from inside this folder, whatever path a call record names.
     recordings_root: Path = Path(DEFAULTS["STAFF_RECORDINGS_ROOT"])
+    argon2_time_cost: int = DEFAULTS["STAFF_ARGON2_TIME_COST"]
+    argon2_memory_kib: int = DEFAULTS["STAFF_ARGON2_MEMORY_KIB"]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StaffOptions:
@@ -74,4 +79,6 @@ class StaffOptions:
             webhook_backoff_s=num("STAFF_WEBHOOK_BACKOFF_S", float),
             webhook_timeout_s=num("STAFF_WEBHOOK_TIMEOUT_S", float),
             recordings_root=Path(raw("STAFF_RECORDINGS_ROOT")),
+            argon2_time_cost=num("STAFF_ARGON2_TIME_COST", int),
+            argon2_memory_kib=num("STAFF_ARGON2_MEMORY_KIB", int),
         )

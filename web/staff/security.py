@@ -10,10 +10,6 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()
-# Verified against when the username is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
-
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -28,20 +24,27 @@ def check_password_rules(password: str) -> None:
         raise WeakPassword("password must not start or end with spaces")
 
 
-async def hash_password(password: str) -> str:
-    # argon2 is deliberately slow: keep it off the event loop.
-    return await asyncio.to_thread(_hasher.hash, password)
+class Passwords:
+    """argon2id hashing with the given cost; verification reads the cost from each hash,
+    so changing the cost later keeps old hashes valid."""
 
+    def __init__(self, time_cost: int, memory_kib: int) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        # Verified against when the username is unknown, so both paths cost the same time.
+        self._dummy = self._hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
-def _verify(stored: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    async def hash(self, password: str) -> str:
+        # argon2 is deliberately slow: keep it off the event loop.
+        return await asyncio.to_thread(self._hasher.hash, password)
 
+    def _verify(self, stored: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored or self._dummy, password) and stored is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
-async def verify_password(stored: str | None, password: str) -> bool:
-    return await asyncio.to_thread(_verify, stored, password)
+    async def verify(self, stored: str | None, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, stored, password)
 
 
 def new_token(nbytes: int = 32) -> str:

@@ -15,12 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from web.staff import tables as t
 from web.staff.options import StaffOptions
 from web.staff.security import (
+    Passwords,
     check_password_rules,
-    hash_password,
     new_token,
     same,
     token_digest,
-    verify_password,
 )
 
 Role = Literal["staff", "admin"]
@@ -107,6 +106,7 @@ class StaffStore:
     def __init__(self, db: Db, options: StaffOptions) -> None:
         self.db = db
         self.options = options
+        self.passwords = Passwords(options.argon2_time_cost, options.argon2_memory_kib)
 
     @classmethod
     async def open(cls, db: Db, options: StaffOptions | None = None) -> StaffStore:
@@ -123,7 +123,7 @@ class StaffStore:
             check_password_rules(password)
         except ValueError as exc:
             raise StaffError(str(exc)) from None
-        digest = await hash_password(password)
+        digest = await self.passwords.hash(password)
         try:
             async with self.db.write() as conn:
                 result = await conn.execute(
@@ -142,7 +142,7 @@ class StaffStore:
         except ValueError as exc:
             raise StaffError(str(exc)) from None
         user = await self.require_user(username)
-        digest = await hash_password(password)
+        digest = await self.passwords.hash(password)
         async with self.db.write() as conn:
             await conn.execute(
                 t.users.update().where(t.users.c.id == user.id).values(password_hash=digest)
@@ -197,17 +197,25 @@ class StaffStore:
             if any(r.locked_until is not None and r.locked_until > now for r in rows):
                 return LoginResult(None, "locked")
             row = (await conn.execute(sa.select(t.users).where(t.users.c.username == name))).first()
-        ok = await verify_password(row.password_hash if row else None, password)
+        ok = await self.passwords.verify(row.password_hash if row else None, password)
         if ok and row is not None:
             async with self.db.write() as conn:
                 await conn.execute(
                     t.login_failures.delete().where(t.login_failures.c.key == keys[0])
                 )
             return LoginResult(_user(row), "ok")
-        locked = False
-        async with self.db.write() as conn:
-            for key in keys:
-                locked = await self._count_failure(conn, key, now) or locked
+        for attempt in range(2):
+            try:
+                locked = False
+                async with self.db.write() as conn:
+                    for key in keys:
+                        locked = await self._count_failure(conn, key, now) or locked
+                break
+            except IntegrityError:
+                # Two failures raced to create the same counter row; counting again
+                # now finds it.
+                if attempt:
+                    raise
         return LoginResult(None, "locked" if locked else "invalid")
 
     async def _count_failure(self, conn: AsyncConnection, key: str, now: datetime) -> bool:
