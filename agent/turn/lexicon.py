@@ -137,3 +137,34 @@ def content_words(words: list[str]) -> list[str]:
 
 def has_stop_cue(words: list[str]) -> bool:
     return any(w in STOP_CUES for w in words)
+
+
+# Words that carry booking meaning: one of these alone over the agent is worth stopping for.
+DOMAIN_WORDS: frozenset[str] = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight week
+    morning afternoon evening noon am pm o'clock oclock earlier later earliest latest first second
+    third last next one two three four five six seven eight nine ten eleven twelve
+    january february march april may june july august september october november december
+    doctor dr patel okafor chen lee checkup check follow followup sick vaccination vaccine shot
+    flu new patient appointment book booking cancel reschedule insurance copay parking address
+    hours price cost name birth phone number help""".split()
+)
+
+
+# parts of backchannel phrases that mean nothing alone ("can I", "got to")
+_WEAK_TOKENS: frozenset[str] = frozenset({"i", "see", "all", "got", "it", "uh", "um", "ah", "oh"})
+
+
+def is_garbled_backchannel(words: list[str]) -> bool:
+    """A backchannel word plus one stray token the STT made up ("sure kare" for "sure, got it")."""
+    content = content_words(words)
+    strong = [w for w in words if w not in content and w not in _WEAK_TOKENS]
+    return (
+        0 < len(words) <= 3
+        and bool(strong)
+        and len(content) == 1
+        and len(words) > len(content)
+        and content[0] not in DOMAIN_WORDS
+        and content[0] not in STOP_CUES
+        and not content[0].isdigit()
+    )

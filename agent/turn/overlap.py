@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .lexicon import content_words, has_stop_cue, is_backchannel_words, normalize
+from .lexicon import (
+    content_words,
+    has_stop_cue,
+    is_backchannel_words,
+    is_garbled_backchannel,
+    normalize,
+)
 from .presets import PRESETS, TurnPreset
 
 OverlapKind = Literal["backchannel", "noise", "interruption", "undecided"]
@@ -46,6 +52,13 @@ def classify_overlap(
         return "undecided"  # "okay" may still become "okay, but ..."
 
     cue = has_stop_cue(tokens)
+    if (
+        p.verify in ("lexicon", "two_words")
+        and is_garbled_backchannel(tokens)
+        and duration_s <= p.backchannel_max_s
+    ):
+        # "sure kare": a backchannel the STT garbled; a real correction names something
+        return "backchannel" if final else "undecided"
     if p.verify == "one_word":
         return "interruption"  # one non-backchannel word is enough
     if p.verify == "two_words":
