@@ -4,6 +4,7 @@ start a call, hear the receptionist, and see both sides' captions."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,8 @@ from e2e_stack import Stack
 from playwright.async_api import BrowserContext, ConsoleMessage, Page, async_playwright, expect
 
 from agent.speech import synthesize_to_pcm
+from scripts.stack import ROOT, web_service
+from scripts.supervisor import Supervisor, SupervisorOptions, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
@@ -47,7 +50,7 @@ def fake_mic_wav(path: Path) -> Path:
 
 def _print_problems(message: ConsoleMessage) -> None:
     if message.type in ("error", "warning"):
-        print(f"[browser {message.type}] {message.text}")
+        print(f"[browser {message.type}] {message.text[:200]}")
 
 
 @asynccontextmanager
@@ -110,3 +113,19 @@ async def test_patient_page_without_microphone_explains(stack: Stack, tmp_path: 
         await expect(alert).to_be_visible(timeout=15_000)
         await expect(alert).to_contain_text("microphone", ignore_case=True)
         await expect(page.get_by_role("button", name="Talk to the clinic")).to_be_enabled()
+
+
+async def test_patient_page_when_the_call_server_is_down_explains(
+    stack: Stack, tmp_path: Path
+) -> None:
+    """The web app is up but LiveKit is not: a clear message, and the page can try again."""
+    down = dataclasses.replace(stack.config, livekit_port=free_port(), web_port=free_port())
+    with Supervisor(SupervisorOptions(log_dir=stack.log_dir, cwd=ROOT)) as supervisor:
+        supervisor.start(dataclasses.replace(web_service(down), name="web-livekit-down"))
+        args = ["--use-fake-device-for-media-stream"]
+        async with open_browser(tmp_path, args) as (_context, page):
+            await page.goto(f"{down.web_url}/")
+            await page.get_by_role("button", name="Talk to the clinic").click()
+            alert = page.get_by_role("alert")
+            await expect(alert).to_contain_text("call server", timeout=60_000)
+            await expect(page.get_by_role("button", name="Talk to the clinic")).to_be_enabled()
