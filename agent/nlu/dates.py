@@ -52,7 +52,12 @@ _WEEKDAY = re.compile(
 _NEXT_WEEK_WD = re.compile(rf"\bnext week\s+(?:on\s+)?{_WD}\b")
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day after tomorrow|day after tomorrow|tomorrow|today|tonight|"
-    r"this (?:morning|afternoon|evening)|right now|now)\b"
+    r"this (?:morning|afternoon|evening)|right now|now|next weekend|this weekend|"
+    r"(?:on |over )?the weekend|weekend)\b"
+)
+_WEEK = re.compile(
+    r"\b(?P<which>the week after next|week after next|next week|the following week|"
+    r"later this week|this week|end of the week|end of this week)\b"
 )
 _IN_N = re.compile(
     r"\b(?:in|within)\s+(?:about\s+)?(?P<n>\d{1,2}|a|an|one|a couple of|a couple)\s+"
@@ -143,8 +148,29 @@ def _weekday_mention(m: re.Match[str], today: date) -> DayMention:
 
 def _relative(m: re.Match[str], today: date) -> DayMention:
     rel = m.group("rel")
+    if "weekend" in rel:
+        # The clinic's weekend day is Saturday (closed Sundays).
+        saturday = next_weekday(today, 5, include_today=True)
+        if rel.startswith("next"):
+            saturday += timedelta(days=7)
+        return DayMention(m.start(), m.end(), saturday, "relative")
     offset = 2 if "after tomorrow" in rel else 1 if rel == "tomorrow" else 0
     return DayMention(m.start(), m.end(), today + timedelta(days=offset), "relative")
+
+
+def find_week(s: str, now: datetime) -> date | None:
+    """First day of a week said without a day: "next week" -> next Monday, "this week" -> today."""
+    m = _WEEK.search(s)
+    if m is None:
+        return None
+    today = now.date()
+    monday_next = today + timedelta(days=7 - today.weekday())
+    which = m.group("which")
+    if "after next" in which:
+        return monday_next + timedelta(days=7)
+    if "next" in which or "following" in which:
+        return monday_next
+    return today
 
 
 def _in_n(m: re.Match[str], today: date) -> DayMention:

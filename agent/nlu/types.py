@@ -59,3 +59,4 @@ class Utterance:
     # Additive fields (defaults keep the first contract valid):
     insurer: str | None = None  # "Aetna" in "do you take Aetna?" (canonical spelling)
     suspicious: bool = False  # prompt-injection style text ("ignore your instructions ...")
+    week: date | None = None  # a week without a day: Monday of "next week"; today for "this week"

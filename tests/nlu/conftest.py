@@ -29,6 +29,7 @@ _SLOT_DEFAULTS: dict[str, Any] = {
     "problems": (),
     "insurer": None,
     "suspicious": False,
+    "week": None,
 }
 
 

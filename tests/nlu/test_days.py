@@ -105,6 +105,36 @@ def test_weekday_mismatch_keeps_the_spoken_date() -> None:
     assert u.day == date(2026, 3, 5)
 
 
+WEEKS = [
+    (MON, "I need a physical next week", date(2026, 3, 9)),
+    (MON, "sometime next week", date(2026, 3, 9)),
+    (FRI, "next week", date(2026, 3, 9)),
+    (SUN, "next week", date(2026, 3, 9)),
+    (MON, "later this week", date(2026, 3, 2)),
+    (MON, "the week after next", date(2026, 3, 16)),
+    (MON, "next week on Friday", None),  # a day was said: `day` carries it
+    (MON, "Thursday", None),
+]
+
+
+@pytest.mark.parametrize(("now", "text", "week"), WEEKS, ids=[f"{w[1]}@{w[0]:%a}" for w in WEEKS])
+def test_week_without_a_day(now: datetime, text: str, week: date | None) -> None:
+    assert parse(text, now=now, strict=True).week == week
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "day"),
+    [
+        (MON, "this weekend", date(2026, 3, 7)),
+        (MON, "on the weekend", date(2026, 3, 7)),
+        (MON, "next weekend", date(2026, 3, 14)),
+        (SUN, "the weekend", date(2026, 3, 14)),
+    ],
+)
+def test_weekend_means_saturday(now: datetime, text: str, day: date) -> None:
+    assert parse(text, now=now, strict=True).day == day
+
+
 def test_same_text_same_answer() -> None:
     a = parse("next Tuesday at half past two", now=MON)
     b = parse("next Tuesday at half past two", now=MON)

@@ -141,7 +141,7 @@ ROWS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ("I can't make it on Tuesday, can you cancel", None, {I.CANCEL}, {"day": TUE}),
     ("when is my appointment", None, {I.LOOKUP}, {}),
     ("what time is my appointment", None, {I.LOOKUP}, {}),
-    ("do I have an appointment this week", None, {I.LOOKUP}, {}),
+    ("do I have an appointment this week", None, {I.LOOKUP}, {"week": TODAY}),
     ("I'm calling about my appointment", None, {I.LOOKUP}, {}),
     (
         "I have an appointment on Tuesday and need to move it",
