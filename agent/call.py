@@ -73,6 +73,7 @@ class Call:
         replies: Replies,
         clock: Clock,
         options: CallOptions,
+        turn: Any = None,
     ) -> None:
         self.session = session
         self.agent = agent
@@ -86,6 +87,7 @@ class Call:
         self.replies = replies
         self.clock = clock
         self.options = options
+        self.turn = turn  # agent.turn.InterruptionController (audio calls) or None
         self.started_at = clock.now()
         self.recorder = CallRecorder(session, started_at=self.started_at)
         self.record: CallRecord | None = None
@@ -114,6 +116,9 @@ class Call:
     async def handle_dtmf(self, digits: str) -> None:
         """Keypad input (SIP DTMF or the sim's `dtmf` step): "0" reaches a person."""
         self.recorder.event("dtmf", digits=digits)
+        if self.turn is not None:
+            for d in digits:
+                self.turn.on_dtmf(d)  # stops the agent's audio at once
         if "0" in digits and not self.state.transferred:
             await self.transfer("caller pressed 0")
 
@@ -181,6 +186,11 @@ class Call:
                 ended_at=self.clock.now(),
                 recording_path=self._keep_recording(),
             )
+            if self.turn is not None:
+                try:
+                    record.metrics["turn"] = self.turn.metrics()
+                except Exception:
+                    log.exception("turn metrics failed for %s", self.session_id)
             try:
                 await self.booking.save_call(record)
             except Exception:
@@ -213,8 +223,14 @@ def build_call(
     clock: Clock | None = None,
     options: CallOptions | None = None,
     session_kwargs: dict[str, Any] | None = None,
+    preset: str | None = None,
 ) -> Call:
-    """Build (not start) one call. `engines` is `agent.speech.Engines` or None (text only)."""
+    """Build (not start) one call. `engines` is `agent.speech.Engines` or None (text only).
+
+    With engines (audio), the turn team's `InterruptionController` owns turn taking: `preset`
+    names a turn preset (None: `TURN_PRESET` from the environment); `turn_handling` entries
+    override the preset's. Text-only calls have no audio to gate and get no controller.
+    """
     options = options or DEFAULT_CALL_OPTIONS
     session_id = session_id or f"call-{uuid.uuid4().hex[:12]}"
     clock = clock or booking.clock
@@ -245,7 +261,12 @@ def build_call(
                 kwargs[name] = value
     handling: dict[str, Any] = dict(turn_handling or {})
     detector = getattr(engines, "turn_detector", None) if engines is not None else None
-    if detector is not None and "turn_detection" not in handling:
+    turn = _turn_controller(preset, state) if engines is not None else None
+    if turn is not None:
+        opts = turn.session_options(turn_detector=detector, vad=getattr(engines, "vad", None))
+        handling = {**opts.pop("turn_handling"), **handling}
+        kwargs.update(opts)  # aec_warmup_duration, the preset's VAD copy
+    elif detector is not None and "turn_detection" not in handling:
         handling["turn_detection"] = detector
     if offline:
         # The engine updates the dialogue state as it reads a turn: running it on a guess
@@ -255,6 +276,8 @@ def build_call(
         kwargs["turn_handling"] = handling
     kwargs.update(session_kwargs or {})
     session: AgentSession = AgentSession(**kwargs)
+    if turn is not None:
+        turn.attach(session, agent)
     return Call(
         session=session,
         agent=agent,
@@ -268,7 +291,19 @@ def build_call(
         replies=replies,
         clock=clock,
         options=options,
+        turn=turn,
     )
+
+
+def _turn_controller(preset: str | None, state: DialogueState) -> Any:
+    """The turn team's controller for this call, or None when agent.turn is absent."""
+    try:
+        from agent.turn import InterruptionController, get_preset, preset_from_env
+    except ImportError:
+        log.warning("agent.turn unavailable: framework turn handling")
+        return None
+    chosen = get_preset(preset) if preset else preset_from_env()
+    return InterruptionController(chosen, expectation=lambda: state.expecting)
 
 
 def new_session_id(prefix: str = "call") -> str:

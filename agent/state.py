@@ -199,6 +199,11 @@ class DialogueState:
     turns: int = 0
     refusals: int = 0  # unauthorized / injection attempts refused
 
+    @property
+    def expecting(self) -> str | None:
+        """What the agent just asked for (nlu `expecting`; the turn team's completeness cue)."""
+        return self.booking.awaiting
+
     def record_correction(self, field_name: str, old: Any, new: Any, utterance: str) -> None:
         self.corrections.append(Correction(field_name, old, new, utterance))
 

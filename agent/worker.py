@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,12 @@ def prewarm(proc: JobProcess) -> None:
         log.warning("agent.speech.prewarm unavailable; speech models load on first call")
         return
     speech_prewarm(proc)
+    try:
+        from agent.nlu import warm
+
+        warm()  # dateparser's first call is slow; pay it before the first caller
+    except ImportError:
+        pass
 
 
 def database_url() -> str:
@@ -56,19 +64,22 @@ async def booking_for_process(proc: JobProcess) -> BookingService:
     return svc
 
 
-def _engines(proc: JobProcess) -> Any:
+def _engines(proc: JobProcess, booking: BookingService) -> Any:
     from agent.speech import build_engines
 
-    return build_engines(userdata=proc.userdata)
+    return build_engines(userdata=proc.userdata, vocabulary=clinic_vocabulary(booking))
 
 
-def _turn_handling() -> dict[str, Any] | None:
-    try:
-        from agent.turn import preset_from_env, turn_handling_options
-    except ImportError:
-        return None  # turn team's presets not present: framework defaults
-    options: dict[str, Any] = dict(turn_handling_options(preset_from_env()))
-    return options
+def clinic_vocabulary(booking: BookingService) -> list[str]:
+    """Words the STT should expect on this clinic's calls (names, visit types, insurers)."""
+    clinic = booking.clinic
+    words = [clinic.name]
+    for p in clinic.providers:
+        words += [p.spoken_name, p.name]
+    for v in clinic.visit_types:
+        words.append(v.name)
+    words += list(clinic.insurance)
+    return words
 
 
 def _caller(participant: rtc.RemoteParticipant) -> str | None:
@@ -78,7 +89,7 @@ def _caller(participant: rtc.RemoteParticipant) -> str | None:
 
 async def entrypoint(ctx: JobContext) -> None:
     booking = await booking_for_process(ctx.proc)
-    engines = _engines(ctx.proc)
+    engines = _engines(ctx.proc, booking)
     await ctx.connect()
     participant = await ctx.wait_for_participant()
     record_audio = booking.clinic.record_calls and os.environ.get("RECORD_CALLS", "1") != "0"
@@ -88,7 +99,7 @@ async def entrypoint(ctx: JobContext) -> None:
         room_name=ctx.room.name,
         caller=_caller(participant),
         engines=engines,
-        turn_handling=_turn_handling(),
+        preset=os.environ.get("TURN_PRESET") or None,
         options=CallOptions(record_audio=record_audio),
     )
     _wire_room(ctx, call, participant)
@@ -123,8 +134,43 @@ def _wire_room(ctx: JobContext, call: Call, participant: rtc.RemoteParticipant) 
     ctx.add_shutdown_callback(on_shutdown)
 
 
-def worker_options() -> WorkerOptions:
-    return WorkerOptions(entrypoint_fnc=entrypoint, prewarm_fnc=prewarm, agent_name=AGENT_NAME)
+@dataclass(frozen=True)
+class WorkerSettings:
+    """Process settings, from the environment (defaults suit a shared 2-core machine)."""
+
+    init_timeout_s: float = 180.0  # prewarm loads whisper, piper, VAD, EOT: ~20 s on 2 cores
+    idle_processes: int = 1  # each warm process holds every model
+    http_port: int = 8081  # 0 = any free port (tests beside `make run`)
+    max_calls: int = 4  # capacity by calls, not by other programs' CPU
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
+        env = os.environ if env is None else env
+        d = cls()
+        return cls(
+            init_timeout_s=float(env.get("AGENT_INIT_TIMEOUT_S", d.init_timeout_s)),
+            idle_processes=int(env.get("AGENT_IDLE_PROCESSES", d.idle_processes)),
+            http_port=int(env.get("AGENT_HTTP_PORT", d.http_port)),
+            max_calls=max(1, int(env.get("AGENT_MAX_CALLS", d.max_calls))),
+        )
+
+
+def worker_options(settings: WorkerSettings | None = None) -> WorkerOptions:
+    s = settings or WorkerSettings.from_env()
+
+    def load(server: Any) -> float:
+        return min(1.0, len(server.active_jobs) / s.max_calls)
+
+    return WorkerOptions(
+        entrypoint_fnc=entrypoint,
+        prewarm_fnc=prewarm,
+        agent_name=AGENT_NAME,
+        initialize_process_timeout=s.init_timeout_s,
+        num_idle_processes=s.idle_processes,
+        port=s.http_port,
+        load_fnc=load,
+        load_threshold=0.99,
+    )
 
 
 def main() -> None:

@@ -230,8 +230,12 @@ def _step(raw: Any, i: int) -> Step:
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where} must be a mapping")
     actions = [k for k in ("say", "dtmf", "silence_ms", "hangup") if k in raw]
+    if not actions and "noise" in raw:
+        actions = ["noise"]  # a non-speech sound on its own: {noise: {type: cough}, kind: noise}
     if len(actions) != 1:
-        raise ScenarioError(f"{where} needs exactly one of say, dtmf, silence_ms, hangup")
+        raise ScenarioError(f"{where} needs exactly one of say, dtmf, silence_ms, hangup, noise")
+    if "noise" in raw and not isinstance(raw["noise"], dict):
+        raise ScenarioError(f"{where}.noise must be a mapping like {{type: cough, ms: 500}}")
     unknown = set(raw) - {
         "say",
         "kind",

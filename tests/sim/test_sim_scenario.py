@@ -55,6 +55,18 @@ def test_bad_scenarios_are_clear_errors(raw: dict, message: str) -> None:
         parse_scenario(raw)
 
 
+def test_noise_only_step_makes_no_turn() -> None:
+    sc = parse_scenario(
+        {
+            "name": "a",
+            "steps": [
+                {"noise": {"type": "cough", "ms": 500}, "kind": "noise", "barge_in_ms": 1200}
+            ],
+        }
+    )
+    assert sc.steps[0].noise == {"type": "cough", "ms": 500} and not sc.steps[0].makes_turn
+
+
 def test_existing_appointments_extension() -> None:
     sc = parse_scenario(
         {
