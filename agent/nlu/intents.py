@@ -117,8 +117,9 @@ _TRANSFER = _rx(
     r"\b(?:real|live|actual) (?:person|human|people|agent|receptionist|operator)\b",
     r"\b(?:talk|speak|speaking|talking|chat) (?:to|with) (?:a |an |the |some |somebody |someone )?"
     r"(?:someone|somebody|person|human|agent|receptionist|operator|staff|representative|rep|"
-    r"manager|front desk|billing|people|office|anyone)\b",
+    r"manager|front desk|billing|people|office|anyone|doctor \w+|the doctor|a doctor|nurse)\b",
     r"\b(?:transfer|connect|put) me\b",
+    r"\b(?:call me back|call back|callback|give me a call)\b",
     r"\b(?:human|operator|representative|receptionist|front desk)\b",
     r"^(?:an? )?agent(?: please)?$",
     r"\bagent please\b",
@@ -267,6 +268,8 @@ def read_intents(plain: str, expecting: str | None) -> IntentReading:
         found.discard(Intent.CANCEL) if re.search(r"\breschedul", plain) else None
     if not found & {Intent.CANCEL, Intent.RESCHEDULE, Intent.LOOKUP} and _BOOK.search(plain):
         found.add(Intent.BOOK)
+    if Intent.ASK_PARKING in found and not re.search(r"\bco ?pay|\bvisit|\bcheckup", plain):
+        found.discard(Intent.ASK_COPAY)  # "how much does parking cost" is about parking
     if Intent.TRANSFER in found:
         # "speak to someone about the copay" is a request for a person, not a question.
         found -= {Intent.ASK_COPAY, Intent.ASK_INSURANCE, Intent.BOOK}

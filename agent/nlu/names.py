@@ -33,6 +33,8 @@ _NOT_NAME = frozenset(
     dont can't cant won't isn't wasn't didn't doesn't not never wait actually instead mean
     again repeat spell spelled letter letters because since then than only all some
     whatever whenever anytime matter noon o'clock oclock am pm half quarter past
+    back late early soon running calling looking trying going hoping wondering tired glad
+    afraid interested ready busy away out home sure here there fine
     his her him hers theirs yours ours nobody none noone everyone someone anybody everybody
     somebody mother father mom dad mum son daughter wife husband child kid kids baby boy girl
     brother sister grandmother grandfather grandma grandpa myself himself herself guy lady
@@ -61,7 +63,7 @@ _FAMILY = re.compile(
     r"brother|sister|grandmother|grandfather|grandma|grandpa)\b"
 )
 _NAMING = {"named", "called", "is"}
-_WEAK_CUES = {"this is", "it's", "it is", "i am", "i'm", "im"}
+_WEAK_CUES = {"this is", "it's", "it is", "i am", "i'm", "im", "call me"}
 _AFTER_INTRO = frozenset({",", ".", "!", "?", "and", "born", "date", "calling", "speaking", "here"})
 _SPELLED = re.compile(r"\b(?:[a-z][ -]){2,}[a-z]\b")
 
@@ -167,6 +169,11 @@ def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str |
             if not tokens:
                 continue
         weak = m.group("cue") in _WEAK_CUES
+        if weak and not expecting_name and not _is_capitalised(original, tokens):
+            # "I'm running late", "this is urgent": lower-case words after a weak cue are
+            # only a name when STT capitalised them or we asked for one.
+            if any(t.endswith(("ing", "ed", "ly")) for t in tokens):
+                continue
         if weak and len(tokens) < 2 and not expecting_name:
             continue
         rest = text[m.end() :].split()[len(tokens) :]
