@@ -225,6 +225,12 @@ class Patient:
             if c.identity == self.agent_identity and c.received_at >= t and c.text.strip()
         )
 
+    def transcript_after(self, t: float) -> float | None:
+        """When the first final transcript of the patient's speech after t came back."""
+        me = self.room.local_participant.identity
+        times = [c.received_at for c in self.captions if c.identity == me and c.final]
+        return min((x for x in times if x >= t), default=None)
+
     def patient_captions(self) -> list[str]:
         me = self.room.local_participant.identity
         return [c.text for c in self.captions if c.identity == me and c.final]

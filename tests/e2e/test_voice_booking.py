@@ -103,6 +103,13 @@ async def test_patient_books_by_voice_through_livekit(stack: Stack, artifacts: P
                 f"patient end of speech -> agent first audio (ms, real server, {len(ms)} turns): "
                 f"{ms}; median {statistics.median(ms):.0f}, max {max(ms)}"
             )
+        for turn in patient.turns:
+            heard = patient.transcript_after(turn.speech_end)
+            if heard is not None and turn.first_agent_audio is not None:
+                print(
+                    f"  {turn.text[:40]!r}: final transcript +{(heard - turn.speech_end) * 1000:.0f}"
+                    f" ms, first audio +{(turn.first_agent_audio - turn.speech_end) * 1000:.0f} ms"
+                )
         patient_caps = patient.patient_captions()
         print(f"patient captions from the agent's STT: {patient_caps}")
         await patient.leave()
