@@ -106,9 +106,11 @@ async def test_patient_books_by_voice_through_livekit(stack: Stack, artifacts: P
         for turn in patient.turns:
             heard = patient.transcript_after(turn.speech_end)
             if heard is not None and turn.first_agent_audio is not None:
+                stt_ms = (heard - turn.speech_end) * 1000
+                audio_ms = (turn.first_agent_audio - turn.speech_end) * 1000
                 print(
-                    f"  {turn.text[:40]!r}: final transcript +{(heard - turn.speech_end) * 1000:.0f}"
-                    f" ms, first audio +{(turn.first_agent_audio - turn.speech_end) * 1000:.0f} ms"
+                    f"  {turn.text[:40]!r}: final transcript +{stt_ms:.0f} ms,"
+                    f" first audio +{audio_ms:.0f} ms"
                 )
         patient_caps = patient.patient_captions()
         print(f"patient captions from the agent's STT: {patient_caps}")
