@@ -244,6 +244,8 @@ def build_call(
         policy = Policy(state, booking.clinic, clock.now, replies, parse)
         llm = DialogueEngine(policy)
     offline = policy is not None
+    # Preemptive generation stays as the preset / framework sets it: the engine undoes a
+    # speculative turn the framework throws away (DialogueEngine._roll_back_speculation).
     agent = BookingAgent(
         ops=ops,
         state=state,
@@ -268,10 +270,6 @@ def build_call(
         kwargs.update(opts)  # aec_warmup_duration, the preset's VAD copy
     elif detector is not None and "turn_detection" not in handling:
         handling["turn_detection"] = detector
-    if offline:
-        # The engine updates the dialogue state as it reads a turn: running it on a guess
-        # of the transcript (preemptive generation) would apply a turn twice.
-        handling["preemptive_generation"] = {"enabled": False}
     if handling:
         kwargs["turn_handling"] = handling
     kwargs.update(session_kwargs or {})

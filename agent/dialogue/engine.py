@@ -41,6 +41,7 @@ class DialogueEngine(llm.LLM):
         super().__init__()
         self.policy = policy
         self._turn: _Turn | None = None
+        self._last_start: tuple[str, Any] | None = None  # (user message id, state before it)
         self._ids = itertools.count(1)
 
     @property
@@ -98,6 +99,7 @@ class DialogueEngine(llm.LLM):
             else:
                 if turn is not None:
                     turn.gen.close()  # an interrupted turn: its state changes stay, reply dropped
+                self._roll_back_speculation(items, msg.id)
                 text = (msg.text_content or "").strip()
                 gen = self.policy.turn(text)
                 self._turn = turn = _Turn(msg.id, gen, [])
@@ -112,6 +114,21 @@ class DialogueEngine(llm.LLM):
             return [], [FALLBACK]
         turn.pending = [(f"call_{next(self._ids)}", c) for c in calls]
         return turn.pending, []
+
+    def _roll_back_speculation(self, items: list[Any], message_id: str) -> None:
+        """Undo a turn that never happened, then remember the state before this one.
+
+        With preemptive generation the framework may run the LLM on a guess of the user's
+        words and later throw that attempt away; the thrown-away user message is then absent
+        from the context of the next request. Its state changes are undone (its tool calls
+        never ran: the framework runs tools only for speech it plays).
+        """
+        last = self._last_start
+        if last is not None and last[0] != message_id:
+            if all(getattr(it, "id", None) != last[0] for it in items):
+                self.policy.restore(last[1])
+                log.debug("rolled back a discarded speculative turn")
+        self._last_start = (message_id, self.policy.snapshot())
 
 
 def _role(item: object) -> str | None:

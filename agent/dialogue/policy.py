@@ -8,6 +8,8 @@ with the booking service.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -85,6 +87,18 @@ class Policy:
         self._repeated = False  # this turn repeated an earlier line (no steer-back needed)
 
     # -- entry points --------------------------------------------------------------------
+    def snapshot(self) -> tuple[DialogueState, int]:
+        """A copy of the dialogue state (and turn log length) to undo a speculative turn."""
+        return copy.deepcopy(self.state), len(self.turn_tracks)
+
+    def restore(self, snap: tuple[DialogueState, int]) -> None:
+        """Put a snapshot back in place: the state object is shared, so copy field by field."""
+        saved, tracks = snap
+        saved = copy.deepcopy(saved)
+        for f in dataclasses.fields(DialogueState):
+            setattr(self.state, f.name, getattr(saved, f.name))
+        del self.turn_tracks[tracks:]
+
     def greeting(self) -> str:
         return self.replies.get("greeting", clinic=self.clinic.name)
 
