@@ -139,7 +139,7 @@ _DOB_FOLLOWERS = frozenset({"born", "date", "dob", "birthday", "birth"})
 
 
 def _after_is_dob(rest: list[str]) -> bool:
-    words = [w for w in rest if w not in {",", "."}][:3]
+    words = [w for w in rest[:8] if w not in {",", "."}][:3]
     if not words:
         return False
     first = words[0]
@@ -184,13 +184,14 @@ def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str |
     words = text.split()
     start = 0
     only_chunk = True
+    last_word = max((k for k, w in enumerate(words) if w not in {",", ".", "?", "!"}), default=-1)
     for i in range(len(words) + 1):
         if i < len(words) and words[i] not in {",", ".", "?", "!"}:
             continue
         chunk = words[start:i]
         offset = start
         start = i + 1
-        if i < len(words) and any(w not in {",", ".", "?", "!"} for w in words[i + 1 :]):
+        if i < last_word:
             only_chunk = False
         while chunk and chunk[0] in _LEADING_FILLER:
             chunk, offset = chunk[1:], offset + 1

@@ -108,8 +108,16 @@ def parse(
         return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
 
 
+# A spoken turn is rarely over 500 characters; beyond this we read the start and the end
+# (requests come first, corrections last) so a runaway transcript cannot stall the call.
+MAX_CHARS = 1200
+
+
 def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) -> Utterance:
-    cleaned = clean(text)
+    source = (
+        text if len(text) <= MAX_CHARS else f"{text[: MAX_CHARS // 2]} . {text[-MAX_CHARS // 2 :]}"
+    )
+    cleaned = clean(source)
     plain = words_only(cleaned)
     if not plain or _FILLER_ONLY.match(plain):
         return Utterance(text=text, intents=frozenset({Intent.UNKNOWN}), confidence=0.0)
@@ -162,7 +170,7 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
     if insurer is not None:
         intents.add(Intent.ASK_INSURANCE)
 
-    name, name_confidence = find_name(clean(text, split_hyphens=False), text, expecting)
+    name, name_confidence = find_name(clean(source, split_hyphens=False), source, expecting)
     if name is not None:
         name_words = set(name.lower().split())
         titled = re.search(r"\b(?:doctor|nurse|np)\s+\w+", plain) is not None
