@@ -159,6 +159,10 @@ class InterruptionController:
     def completeness_now(self) -> Completeness:
         """Lexical completeness of what the patient has said in this turn so far."""
         text = f"{self._turn_finals} {self._turn_interim}".strip()
+        if self._turn_finals and self._gate.stt_busy(self._clock.now()):
+            # words came, and the STT is already on a further utterance: more is coming
+            # (only after a final: before it, every turn's own utterance is still open)
+            return "incomplete"
         expecting = self._expectation() if self._expectation else None
         if expecting is None:
             expecting = expectation_from_prompt(self._last_agent_text)

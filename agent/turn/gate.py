@@ -169,12 +169,18 @@ class OverlapGate(Generic[E]):
         """The STT closed the utterance (its final transcript has been delivered)."""
         self._utt_open.discard(utterance)
 
+    def stt_busy(self, now: float, within_s: float = 10.0) -> bool:
+        """The STT has opened an utterance (recently) and not delivered its final yet."""
+        return any(now - self._utt_started.get(u, -1e9) <= within_s for u in self._utt_open)
+
     def _stt_pending(self, ov: _Overlap[E]) -> bool:
         return any(u in self._utt_open for u in ov.utterances)
 
     def on_stt(
         self, event: E, text: str, *, final: bool, now: float, utterance: str = ""
     ) -> list[Effect[E]]:
+        if final and utterance:
+            self._utt_open.discard(utterance)
         if utterance and utterance in self._dropped_utts:
             # a late event of a backchannel we already dropped: drop it too
             if self._dropped is not None and self._dropped.utterance == utterance:

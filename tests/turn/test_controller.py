@@ -171,3 +171,29 @@ async def test_dtmf_interrupts_and_zero_escalates() -> None:
     assert h.session.interrupts == 2 and h.transfers == 1
     assert h.ctrl.metrics()["dtmf"] == 2
     await h.close()
+
+
+async def test_an_open_stt_utterance_means_the_turn_is_not_over() -> None:
+    h = Harness()
+    h.session.set_user("listening", "speaking")
+    first = stt.SpeechEvent(type=stt.SpeechEventType.START_OF_SPEECH, request_id="u8")
+    await h.agent.queue.put(first)
+    assert h.ctrl.completeness_now() == "unknown"  # its own utterance is open: that's normal
+    answer = transcript("Tuesday at 3 pm", final=True)
+    answer.request_id = "u8"
+    await h.agent.queue.put(answer)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert h.ctrl.completeness_now() == "complete"
+    start = stt.SpeechEvent(type=stt.SpeechEventType.START_OF_SPEECH, request_id="u9")
+    await h.agent.queue.put(start)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert h.ctrl.completeness_now() == "incomplete"  # more words are on their way
+    more = transcript("with Doctor Patel", final=True)
+    more.request_id = "u9"
+    await h.agent.queue.put(more)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert h.ctrl.completeness_now() == "unknown"
+    await h.close()
