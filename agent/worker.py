@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +29,46 @@ DEFAULT_DB = Path("var/clinic.db")
 _BOOKING_KEY = "booking_service"
 
 
+PREWARM_NICENESS = 10  # loading models must not starve a live call on the same cores
+
+
 def prewarm(proc: JobProcess) -> None:
-    """Load the speech models once per process (speech team's prewarm)."""
+    """Load the speech models once per process (speech team's prewarm).
+
+    A new idle process warms up while another process is in a call; on a 2-core machine the
+    ~60 s of model loading at normal priority made the live call's VAD fall 40 s behind. So
+    loading runs at a lower CPU priority, restored afterwards when allowed.
+    """
     try:
         from agent.speech import prewarm as speech_prewarm
     except ImportError:  # speech stack not installed: text-only worker still runs
         log.warning("agent.speech.prewarm unavailable; speech models load on first call")
         return
-    speech_prewarm(proc)
+    with _lower_priority(PREWARM_NICENESS):
+        speech_prewarm(proc)
     try:
         from agent.nlu import warm
 
         warm()  # dateparser's first call is slow; pay it before the first caller
     except ImportError:
         pass
+
+
+@contextmanager
+def _lower_priority(niceness: int) -> Iterator[None]:
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, before + niceness)
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, before)
+        except OSError:  # not allowed to raise priority again (non-root): stay lower
+            log.warning("could not restore process priority after prewarm")
 
 
 def database_url() -> str:
