@@ -1,0 +1,173 @@
+"""Phone-only behaviour the agent plugs in: reaching staff (SIP transfer or a callback
+request), a keypad date of birth, and a silence timeout.
+
+Each piece is small and framework-light so the agent's call factory can wire it in a few
+lines and the units are testable without a LiveKit server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, Protocol
+
+from phone.options import mask_number
+
+log = logging.getLogger("phone.telephony")
+
+
+# --- reaching staff --------------------------------------------------------------------
+class StaffLine(Protocol):
+    """Moves a SIP participant to another number (livekit-sip's REFER)."""
+
+    async def transfer(self, participant_identity: str, transfer_to: str) -> None: ...
+
+
+class CallbackBook(Protocol):
+    async def add_callback_request(
+        self, reason: str, caller_phone: str | None = None, name: str | None = None
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class StaffOutcome:
+    how: Literal["transferred", "callback"]
+    detail: str  # why, for the call record (no phone numbers)
+    callback_id: str | None = None
+
+
+class JobContextLine:
+    """The framework's `JobContext.transfer_sip_participant`; fails where the server has
+    no SIP service (this machine's gateway), which sends callers to the callback list."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+
+    async def transfer(self, participant_identity: str, transfer_to: str) -> None:
+        result = await self.ctx.transfer_sip_participant(participant_identity, transfer_to)
+        status = getattr(result, "status", None)
+        # STS_TRANSFER_FAILED = 1 in livekit.protocol.sip; older servers return no status
+        if status == 1:
+            raise RuntimeError(f"transfer failed: {getattr(result, 'reason', '')}")
+
+
+async def reach_staff(
+    *,
+    book: CallbackBook,
+    reason: str,
+    caller: str | None,
+    participant_identity: str | None,
+    transfer_to: str | None,
+    line: StaffLine | None,
+    name: str | None = None,
+) -> StaffOutcome:
+    """SIP transfer when a staff number and a SIP participant exist, else (or when the
+    transfer fails) a callback request staff see in the console."""
+    if transfer_to and line is not None and participant_identity:
+        try:
+            await line.transfer(participant_identity, transfer_to)
+            log.info("caller %s transferred to staff", mask_number(caller))
+            return StaffOutcome("transferred", f"SIP transfer ({reason})")
+        except Exception as exc:  # no SIP service, trunk refused REFER, busy line...
+            log.warning("SIP transfer failed (%s); taking a callback request", exc)
+            why = f"transfer failed: {type(exc).__name__}"
+    else:
+        why = "no staff number configured" if not transfer_to else "not a phone call"
+    request = await book.add_callback_request(reason or "caller asked for staff", caller, name)
+    log.info("callback request for caller %s (%s)", mask_number(caller), why)
+    return StaffOutcome("callback", why, str(getattr(request, "id", "")) or None)
+
+
+# --- keypad date of birth --------------------------------------------------------------
+KEYPAD_DOB_PROMPT = (
+    "Please type your date of birth on the keypad as eight digits: "
+    "two for the month, two for the day, and four for the year. For example, 0 3 1 5 1 9 8 0."
+)
+
+
+@dataclass(frozen=True)
+class KeypadResult:
+    value: date | None = None
+    problem: str | None = None  # a sentence for the caller; the entry was cleared
+
+
+class DobKeypad:
+    """Collects MMDDYYYY; '*' starts over, '#' submits early. Returns a result once eight
+    digits (or '#') arrive; a bad date is explained and the entry cleared."""
+
+    def __init__(self, today: Callable[[], date]) -> None:
+        self.today = today
+        self.digits = ""
+
+    def feed(self, key: str) -> KeypadResult | None:
+        if key == "*":
+            self.digits = ""
+            return None
+        if key == "#":
+            return self._finish()
+        if not key.isdigit() or len(key) != 1:
+            return None
+        self.digits += key
+        return self._finish() if len(self.digits) == 8 else None
+
+    def _finish(self) -> KeypadResult:
+        digits, self.digits = self.digits, ""
+        if len(digits) != 8:
+            return KeypadResult(problem="I need eight digits: month, day, and a four-digit year.")
+        month, day, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            return KeypadResult(problem="That isn't a real date. Please type it again.")
+        if value > self.today() or year < 1900:
+            return KeypadResult(problem="That date doesn't look right. Please type it again.")
+        return KeypadResult(value=value)
+
+
+# --- silence timeout -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SilenceOptions:
+    prompts: int = 1  # "Are you still there?" this many times, then goodbye
+    still_there: str = "Are you still there?"
+    goodbye: str = "I haven't heard anything, so I'll end the call now. Please call back any time."
+
+
+class SilenceWatch:
+    """On the framework's user_state "away" (AgentSession(user_away_timeout=...)) ask once,
+    then say goodbye and end the call. Speech in between resets the count."""
+
+    def __init__(
+        self,
+        say: Callable[[str], Awaitable[Any]],
+        hang_up: Callable[[], Awaitable[Any]],
+        options: SilenceOptions | None = None,
+    ) -> None:
+        self.say = say
+        self.hang_up = hang_up
+        self.options = options or SilenceOptions()
+        self.prompted = 0
+        self.ended = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def attach(self, session: Any) -> None:
+        session.on("user_state_changed", self.on_user_state)
+
+    def on_user_state(self, ev: Any) -> None:
+        if getattr(ev, "new_state", None) == "speaking":
+            self.prompted = 0
+        elif getattr(ev, "new_state", None) == "away" and not self.ended:
+            task = asyncio.create_task(self._on_away())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _on_away(self) -> None:
+        if self.prompted < self.options.prompts:
+            self.prompted += 1
+            await self.say(self.options.still_there)
+            return
+        self.ended = True
+        await self.say(self.options.goodbye)
+        await self.hang_up()

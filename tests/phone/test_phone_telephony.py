@@ -1,0 +1,101 @@
+"""Staff hand-off (transfer or callback), keypad date of birth, silence timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+from booking import BookingService
+from phone.telephony import DobKeypad, SilenceOptions, SilenceWatch, reach_staff
+
+
+class RecordingLine:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[tuple[str, str]] = []
+
+    async def transfer(self, participant_identity: str, transfer_to: str) -> None:
+        self.calls.append((participant_identity, transfer_to))
+        if self.fail:
+            raise RuntimeError("no SIP service")
+
+
+async def test_no_staff_number_creates_a_callback_request(booking_service: BookingService) -> None:
+    out = await reach_staff(
+        book=booking_service, reason="caller pressed 0", caller="+15551234567",
+        participant_identity="sip_x", transfer_to=None, line=RecordingLine(),
+    )  # fmt: skip
+    assert out.how == "callback" and out.detail == "no staff number configured"
+    requests = await booking_service.list_callback_requests()
+    assert [(r.caller_phone, r.reason) for r in requests] == [("+15551234567", "caller pressed 0")]
+    assert out.callback_id == str(requests[0].id)
+
+
+async def test_configured_number_transfers_over_sip(booking_service: BookingService) -> None:
+    line = RecordingLine()
+    out = await reach_staff(
+        book=booking_service, reason="r", caller="+15551234567",
+        participant_identity="sip_x", transfer_to="tel:+15550199", line=line,
+    )  # fmt: skip
+    assert out.how == "transferred"
+    assert line.calls == [("sip_x", "tel:+15550199")]
+    assert await booking_service.list_callback_requests() == []
+
+
+async def test_failed_transfer_falls_back_to_a_callback(booking_service: BookingService) -> None:
+    out = await reach_staff(
+        book=booking_service, reason="r", caller=None,
+        participant_identity="sip_x", transfer_to="tel:+15550199", line=RecordingLine(fail=True),
+    )  # fmt: skip
+    assert out.how == "callback" and "RuntimeError" in out.detail
+    assert len(await booking_service.list_callback_requests()) == 1
+
+
+def test_keypad_dob() -> None:
+    pad = DobKeypad(lambda: date(2026, 3, 2))
+    results = [pad.feed(k) for k in "03151980"]
+    assert results[:-1] == [None] * 7
+    assert results[-1] is not None and results[-1].value == date(1980, 3, 15)
+    # '*' clears, bad dates are explained and cleared, '#' submits early
+    for k in "0915*":
+        assert pad.feed(k) is None
+    bad = [pad.feed(k) for k in "02301990"][-1]
+    assert bad is not None and bad.value is None and "real date" in (bad.problem or "")
+    short = [pad.feed(k) for k in "12#"][-1]
+    assert short is not None and "eight digits" in (short.problem or "")
+    future = [pad.feed(k) for k in "01012030"][-1]
+    assert future is not None and future.value is None
+
+
+@dataclass
+class UserState:
+    new_state: str
+
+
+async def test_silence_watch_asks_once_then_hangs_up() -> None:
+    said: list[str] = []
+    hung = asyncio.Event()
+
+    async def say(text: str) -> None:
+        said.append(text)
+
+    async def hang_up() -> None:
+        hung.set()
+
+    handlers: dict[str, object] = {}
+    session = SimpleNamespace(on=lambda name, cb: handlers.__setitem__(name, cb))
+    watch = SilenceWatch(say, hang_up, SilenceOptions(prompts=1))
+    watch.attach(session)
+    assert "user_state_changed" in handlers
+    watch.on_user_state(UserState("away"))
+    await asyncio.sleep(0)
+    assert said == ["Are you still there?"] and not hung.is_set()
+    watch.on_user_state(UserState("speaking"))  # the caller answered: count resets
+    watch.on_user_state(UserState("away"))
+    await asyncio.sleep(0)
+    assert len(said) == 2 and not hung.is_set()
+    watch.on_user_state(UserState("away"))
+    await asyncio.wait_for(hung.wait(), 1)
+    assert said[-1].startswith("I haven't heard anything")
