@@ -61,6 +61,8 @@ def config_from_env(env: Mapping[str, str]) -> StackConfig:
         database_url=env.get("DATABASE_URL") or None,
         agent_profile=env.get("AGENT_PROFILE") or defaults.agent_profile,
         worker_http_port=int(env.get("AGENT_HTTP_PORT") or defaults.worker_http_port),
+        sip=env.get("SIP", "") not in ("", "0"),
+        sip_port=int(env.get("SIP_PORT") or defaults.sip_port),
     )
 
 
@@ -85,6 +87,8 @@ def taken_ports(config: StackConfig) -> list[str]:
     if config.worker_http_port:
         health = "worker health (AGENT_HTTP_PORT)"
         wanted.append(("0.0.0.0", config.worker_http_port, socket.SOCK_STREAM, health))
+    if config.sip:
+        wanted.append(("127.0.0.1", config.sip_port, socket.SOCK_DGRAM, "phone gateway (SIP_PORT)"))
     if config.runs_local_livekit:
         wanted += [
             ("127.0.0.1", config.livekit_port, socket.SOCK_STREAM, "livekit-server signalling"),
@@ -133,6 +137,11 @@ def banner(config: StackConfig) -> str:
         "                 `python -m booking staff add NAME --role admin`)",
         f"  LiveKit:       {config.livekit_url}"
         + ("" if config.runs_local_livekit else "  (external)"),
+        *(
+            [f"  Phone (SIP):   sip:clinic@127.0.0.1:{config.sip_port} (udp, G.711)"]
+            if config.sip
+            else []
+        ),
         f"  Logs:          {LOG_DIR}/",
         "  Press Ctrl-C to stop everything.",
         "",

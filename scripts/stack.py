@@ -36,6 +36,8 @@ class StackConfig:
     worker_http_port: int = 8081
     worker_ready_timeout_s: float = 240.0  # prewarm loads whisper, piper, VAD, EOT on 2 busy cores
     python: str = sys.executable
+    sip: bool = False  # SIP=1: also the phone gateway (phone/, in place of livekit-sip)
+    sip_port: int = 5060
 
     @property
     def livekit_url(self) -> str:
@@ -114,8 +116,20 @@ def worker_service(config: StackConfig) -> Service:
     )
 
 
+def phone_service(config: StackConfig) -> Service:
+    return Service(
+        name="phone",
+        argv=[config.python, "-m", "phone", "serve"],
+        env={**common_env(config), "SIP_PORT": str(config.sip_port)},
+        ready=LogReady("SIP gateway listening"),
+        ready_timeout_s=30.0,
+    )
+
+
 def services(config: StackConfig) -> list[Service]:
     """In start order: the server first (the worker registers with it), then the web app
-    (its start-up creates and seeds an empty database), then the worker."""
+    (its start-up creates and seeds an empty database), then the worker (then, with SIP,
+    the phone gateway)."""
     out = [livekit_service(config)] if config.runs_local_livekit else []
-    return [*out, web_service(config), worker_service(config)]
+    phone = [phone_service(config)] if config.sip else []
+    return [*out, web_service(config), worker_service(config), *phone]
