@@ -44,6 +44,7 @@ test: setup
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 # Starts livekit-server, the worker and the web app (scripts/run.py); Ctrl-C stops all.
+# `make run SIP=1` also starts the phone gateway (phone/, SIP on udp 127.0.0.1:5060).
 run: setup
 	$(PY) scripts/run.py
 
@@ -76,7 +77,7 @@ bench: setup
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy agent booking web sim bench
+	.venv/bin/mypy agent booking web sim bench phone
 
 console: venv
 	$(PY) -m sim console
