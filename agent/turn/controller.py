@@ -210,10 +210,24 @@ class InterruptionController:
                 self._sink = None
 
     async def _metered(self, audio: AsyncIterable[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
+        denoiser: Any = None
         async for frame in audio:
             # the framework's flush sentinels travel in the same stream
-            if self._gate.open and isinstance(frame, rtc.AudioFrame):
+            if not isinstance(frame, rtc.AudioFrame):
+                yield frame
+                continue
+            if self._gate.open:
                 self._gate.on_energy(frame_dbfs(frame))
+            if self.preset.noise_suppression and frame.num_channels == 1:
+                # rnnoise for the STT only: the VAD keeps the raw line (it must hear onsets)
+                if denoiser is None:
+                    from agent.speech.noise import NoiseSuppressor
+
+                    denoiser = NoiseSuppressor(sample_rate=frame.sample_rate)
+                clean = denoiser.process(np.frombuffer(frame.data, dtype=np.int16))
+                if clean.size == 0:
+                    continue
+                frame = rtc.AudioFrame(clean.tobytes(), frame.sample_rate, 1, clean.size)
             yield frame
 
     def _on_stt_event(self, ev: stt.SpeechEvent) -> None:

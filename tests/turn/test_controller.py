@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from livekit import rtc
 from livekit.agents import stt
 from livekit.agents.language import LanguageCode
@@ -197,3 +198,23 @@ async def test_an_open_stt_utterance_means_the_turn_is_not_over() -> None:
         await asyncio.sleep(0)
     assert h.ctrl.completeness_now() == "complete"
     await h.close()
+
+
+async def test_noisy_preset_denoises_what_the_stt_hears() -> None:
+    rng = np.random.default_rng(1)
+    frames = [
+        rtc.AudioFrame((rng.normal(0, 3000, 320)).astype(np.int16).tobytes(), 16000, 1, 320)
+        for _ in range(50)
+    ]
+
+    async def line() -> AsyncIterator[rtc.AudioFrame]:
+        for f in frames:
+            yield f
+
+    async def level(preset: str) -> float:
+        ctrl = InterruptionController(PRESETS[preset])
+        out = [f async for f in ctrl._metered(line())]
+        samples = np.concatenate([np.frombuffer(f.data, dtype=np.int16) for f in out[-10:]])
+        return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
+
+    assert await level("noisy") < 0.5 * await level("natural")
