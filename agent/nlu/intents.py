@@ -303,3 +303,28 @@ def _strip_clarify_lead(plain: str) -> str:
     return re.sub(
         r"\b(?:what|did|you|say|said|was|that|about|sorry|again|repeat|can|could)\b", " ", plain
     )
+
+
+_ANY_TIME = re.compile(
+    r"\b(?:any ?time|whatever works|whatever you have|whenever|doesn't matter|does not matter|"
+    r"don't mind|do not mind|no preference|either (?:is fine|one|works|way|is good)|whichever|"
+    r"i'm flexible|i am flexible|i'm easy|anything (?:works|is fine|is good|is okay)|"
+    r"any (?:day|slot|one|of them) (?:is fine|works|is good)|earliest available|"
+    r"first available|soonest (?:available|possible)|as soon as possible|asap|"
+    r"don't care|open schedule|earliest possible|soonest)\b(?! who| which doctor)"
+)
+_ANY_PROVIDER = re.compile(
+    r"\b(?:any (?:doctor|provider|physician)|anyone|anybody|whoever|whichever doctor|"
+    r"(?:doesn't|does not|don't) (?:matter|care|mind) (?:who|which doctor)|"
+    r"no preference (?:for|on) (?:the )?(?:doctor|provider)|any of them)\b"
+)
+
+
+def wants_any_time(plain: str) -> bool:
+    """ "any time is fine", "whatever works", "as soon as possible"."""
+    return _ANY_TIME.search(plain) is not None
+
+
+def wants_any_provider(plain: str) -> bool:
+    """ "any doctor is fine", "whoever is available"."""
+    return _ANY_PROVIDER.search(plain) is not None

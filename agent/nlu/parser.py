@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from datetime import date, datetime, time
-from typing import TypeVar
+from datetime import datetime, time
 
 from agent.nlu import dates, times
 from agent.nlu.corrections import is_correction, negated, starts_with_no
-from agent.nlu.dates import DayMention, find_days, month_name
-from agent.nlu.format import format_day
-from agent.nlu.intents import read_intents
+from agent.nlu.dates import find_days
+from agent.nlu.dob import pick, split_days
+from agent.nlu.intents import read_intents, wants_any_provider, wants_any_time
 from agent.nlu.lexicon import DEFAULT_LEXICON, Lexicon
-from agent.nlu.names import find_name, title_case
+from agent.nlu.names import find_name
 from agent.nlu.normalize import clean, words_only
 from agent.nlu.numbers import words_to_digits
 from agent.nlu.phone import find_phone
 from agent.nlu.selection import find_selection
+from agent.nlu.terms import find_insurer, find_provider, find_visit_type
 from agent.nlu.types import Intent, Utterance
 
 _log = logging.getLogger(__name__)
@@ -38,27 +37,6 @@ _FILLER_ONLY = re.compile(
 )
 # Hesitations before the real answer ("oh, yes", "um okay") hide anchored patterns.
 _LEAD_FILLER = re.compile(r"^(?:(?:oh|um+|uh+|er+|ah+|well|so|hmm+|mm)\s+)+(?!huh\b|hmm\b)")
-_DOB_CUE = re.compile(r"\b(?:born|birth|birthday|dob|d o b|date of birth|birthdate)\b")
-_ANY_TIME = re.compile(
-    r"\b(?:any ?time|whatever works|whatever you have|whenever|doesn't matter|does not matter|"
-    r"don't mind|do not mind|no preference|either (?:is fine|one|works|way|is good)|whichever|"
-    r"i'm flexible|i am flexible|i'm easy|anything (?:works|is fine|is good|is okay)|"
-    r"any (?:day|slot|one|of them) (?:is fine|works|is good)|earliest available|"
-    r"first available|soonest (?:available|possible)|as soon as possible|asap|"
-    r"don't care|open schedule|earliest possible|soonest)\b(?! who| which doctor)"
-)
-_ANY_PROVIDER = re.compile(
-    r"\b(?:any (?:doctor|provider|physician)|anyone|anybody|whoever|whichever doctor|"
-    r"(?:doesn't|does not|don't) (?:matter|care|mind) (?:who|which doctor)|"
-    r"no preference (?:for|on) (?:the )?(?:doctor|provider)|any of them)\b"
-)
-_INSURER_AFTER_TAKE = re.compile(
-    r"\b(?:take|accept|have|with|covered by|insured with) (?P<ins>[a-z]+(?: [a-z]+)?)"
-)
-_NOT_INSURER = frozenset(
-    "insurance my it the a an credit cards card cash checks check that this any and or "
-    "care medical plan coverage new patients kids children walk ins appointments".split()
-)
 _STRONG_REPAIR = re.compile(
     r"\b(?:i mean|i meant|make (?:it|that)|instead|change (?:it|that) to)\b"
 )
@@ -68,14 +46,6 @@ _SIDE = frozenset(
      Intent.REPEAT_REQUEST, Intent.SPELL_REQUEST, Intent.GOODBYE}
 )  # fmt: skip
 _ACTIONS = frozenset(Intent) - {Intent.GREETING, Intent.ACK, Intent.UNKNOWN, Intent.INFORM}
-
-T = TypeVar("T")
-
-
-def _pick(items: Sequence[T], last: bool) -> T | None:
-    if not items:
-        return None
-    return items[-1] if last else items[0]
 
 
 def parse(
@@ -127,7 +97,7 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
 
     # Days: split date mentions into the date of birth and the appointment day.
     day_mentions = find_days(digits, now, expecting)
-    dob, day = _split_days(day_mentions, digits, plain, now, expecting, correction, problems)
+    dob, day = split_days(day_mentions, digits, now, expecting, correction, problems)
 
     # Times and parts of day.
     taken = [(d.start, d.end) for d in day_mentions]
@@ -136,16 +106,16 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
         t for t in times.find_times(digits, taken, bare_ok=bare_ok) if not negated(digits, t.start)
     ]
     part_mentions = [p for p in times.find_parts(digits) if not negated(digits, p.start)]
-    part = _pick([p.part for p in part_mentions], correction)
-    chosen_time = _pick(time_mentions, correction)
+    part = pick([p.part for p in part_mentions], correction)
+    chosen_time = pick(time_mentions, correction)
     clock: time | None = times.resolve(chosen_time, part) if chosen_time else None
     relation = chosen_time.relation if chosen_time else None
     if part is None and chosen_time is not None and chosen_time.part:
         part = chosen_time.part
 
-    visit_type = _visit_type(plain, lexicon, correction)
-    provider = _lexicon_pick(plain, lexicon, lexicon.provider_regex, lexicon.providers, correction)
-    insurer = _insurer(plain, lexicon)
+    visit_type = find_visit_type(plain, lexicon, correction)
+    provider = find_provider(plain, lexicon, correction)
+    insurer = find_insurer(plain, lexicon)
 
     reading = read_intents(_LEAD_FILLER.sub("", plain) or plain, expecting)
     intents = set(reading.intents)
@@ -160,9 +130,9 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
         and re.search(r"\bthe (?:one (?:at|for) )?\d{1,2}(?![\dsnrt])", digits)
     ):
         intents.add(Intent.SELECT)  # "the one at 2": the offered slot at that time
-    if _ANY_TIME.search(plain) and clock is None:
+    if wants_any_time(plain) and clock is None:
         intents.add(Intent.ANY_TIME)
-    if _ANY_PROVIDER.search(plain) and provider is None and Intent.TRANSFER not in intents:
+    if wants_any_provider(plain) and provider is None and Intent.TRANSFER not in intents:
         intents.add(Intent.ANY_PROVIDER)
         intents.discard(Intent.ANY_TIME)
     if Intent.ASK_HOURS in intents and visit_type is None:
@@ -239,100 +209,6 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
         insurer=insurer,
         suspicious=reading.suspicious,
     )
-
-
-def _split_days(
-    mentions: list[DayMention],
-    digits: str,
-    plain: str,
-    now: datetime,
-    expecting: str | None,
-    correction: bool,
-    problems: list[str],
-) -> tuple[date | None, date | None]:
-    today = now.date()
-    expecting_dob = expecting in ("date_of_birth", "name_and_dob")
-    cue = _DOB_CUE.search(digits)
-    dob_mentions: list[DayMention] = []
-    day_mentions: list[DayMention] = []
-    for m in mentions:
-        cued = cue is not None and (cue.start() < m.start or m.start - cue.end() < 40)
-        if m.kind == "absolute" and (
-            expecting_dob or cued or (m.year is not None and m.year < today.year)
-        ):
-            dob_mentions.append(m)
-        elif not negated(digits, m.start):
-            day_mentions.append(m)
-    dob: date | None = None
-    chosen = _pick(dob_mentions, correction)
-    if chosen is not None:
-        if chosen.problem:
-            problems.append(chosen.problem)
-        elif chosen.year is None:
-            problems.append("I need the year too")
-        elif chosen.day is not None and chosen.day > today:
-            problems.append("That date of birth is in the future")
-        elif chosen.day is not None and chosen.day.year < today.year - 120:
-            problems.append(f"{chosen.day.year} is too long ago for a date of birth")
-        else:
-            dob = chosen.day
-    appointment = _pick(day_mentions, correction)
-    day: date | None = None
-    if appointment is not None:
-        if appointment.problem:
-            problems.append(appointment.problem)
-        if appointment.day is not None and appointment.day < today:
-            problems.append(f"{format_day(appointment.day)} has already passed")
-        elif appointment.day is not None:
-            day = appointment.day
-        elif appointment.problem is None and appointment.month and appointment.dom:
-            problems.append(f"I couldn't place {month_name(appointment.month)} {appointment.dom}")
-    return dob, day
-
-
-def _visit_type(plain: str, lexicon: Lexicon, correction: bool) -> str | None:
-    strong = [
-        (m.start(), lexicon.canonical(lexicon.visit_types, m.group(0)))
-        for m in lexicon.visit_regex.finditer(plain)
-        if not negated(plain, m.start())
-    ]
-    if strong:
-        kinds = [k for _, k in strong]
-        if correction:
-            return kinds[-1]
-        # A new patient needs the long new-patient visit whatever they come in for.
-        return "new patient" if "new patient" in kinds else kinds[0]
-    weak = [m for m in lexicon.symptom_regex.finditer(plain) if not negated(plain, m.start())]
-    return "sick visit" if weak else None
-
-
-def _lexicon_pick(
-    plain: str,
-    lexicon: Lexicon,
-    rx: re.Pattern[str],
-    table: object,
-    correction: bool,
-) -> str | None:
-    hits = [m for m in rx.finditer(plain) if not negated(plain, m.start())]
-    hit = _pick(hits, correction)
-    if hit is None:
-        return None
-    return lexicon.canonical(lexicon.providers, hit.group(0))
-
-
-def _insurer(plain: str, lexicon: Lexicon) -> str | None:
-    m = lexicon.insurer_regex.search(plain)
-    if m:
-        if m.group(0) == "united" and not re.search(r"\b(?:insurance|take|accept|have)\b", plain):
-            return None
-        return lexicon.canonical(lexicon.insurers, m.group(0))
-    if re.search(r"\b(?:do|does) (?:you|the clinic|y'all) (?:take|accept)\b|\binsurance\b", plain):
-        n = _INSURER_AFTER_TAKE.search(plain)
-        if n:
-            words = [w for w in n.group("ins").split() if w not in _NOT_INSURER]
-            if words and words == n.group("ins").split()[: len(words)]:
-                return title_case(" ".join(words))
-    return None
 
 
 def _confidence(
