@@ -101,7 +101,7 @@ class DialogueEngine(llm.LLM):
                     turn.gen.close()  # an interrupted turn: its state changes stay, reply dropped
                 self._roll_back_speculation(items, msg.id)
                 text = (msg.text_content or "").strip()
-                gen = self.policy.turn(text)
+                gen = self.policy.turn(text, stt_confidence=msg.transcript_confidence)
                 self._turn = turn = _Turn(msg.id, gen, [])
                 calls = next(gen)
         except StopIteration as stop:

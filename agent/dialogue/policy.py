@@ -50,6 +50,7 @@ SIDE_INTENTS: dict[Intent, str] = {
 TASK_INTENTS = {Intent.BOOK, Intent.RESCHEDULE, Intent.CANCEL, Intent.LOOKUP}
 SLOT_FIELDS = ("visit_type", "provider", "day", "part_of_day", "time")
 MIN_CONFIDENCE = 0.4
+MIN_STT_CONFIDENCE = 0.3  # below this the transcript is a guess (whisper avg log-prob based)
 ALTERNATE_EXPECTING: dict[str, tuple[str, ...]] = {
     "selection": ("time", "day"),
     "time": ("selection",),
@@ -102,20 +103,22 @@ class Policy:
     def greeting(self) -> str:
         return self.replies.get("greeting", clinic=self.clinic.name)
 
-    def turn(self, text: str) -> TurnGen:
+    def turn(self, text: str, stt_confidence: float | None = None) -> TurnGen:
         st = self.state
         st.turns += 1
         ex = Exchange(user=text)
         r = _Reply()
         try:
-            yield from self._turn(text, r, ex)
+            yield from self._turn(text, r, ex, stt_confidence)
         finally:
             ex.agent = " ".join(r.sentences)
             st.memory.add(ex)
             self.turn_tracks.append(r.track)
         return r.sentences
 
-    def _turn(self, text: str, r: _Reply, ex: Exchange) -> Generator[list[ToolCall], Any, None]:
+    def _turn(
+        self, text: str, r: _Reply, ex: Exchange, stt_confidence: float | None = None
+    ) -> Generator[list[ToolCall], Any, None]:
         st, b = self.state, self.state.booking
         if st.transferred:
             r.add(self.replies.get("transfer_again"))
@@ -125,6 +128,19 @@ class Policy:
             return
         utt = self._parse(text, b.awaiting)
         self._repeated = False
+        if (
+            stt_confidence is not None
+            and stt_confidence < MIN_STT_CONFIDENCE
+            and utt.confidence < 0.8
+            and not utt.intents & {Intent.TRANSFER, Intent.GOODBYE}
+        ):
+            # The recognizer itself is unsure and the words don't parse cleanly: ask again
+            # rather than act on a guess (a wrong date is worse than a repeat).
+            st.misunderstood += 1
+            r.add(self.replies.get("unclear_line"))
+            if st.misunderstood >= 2:
+                r.add(self.replies.get("offer_person"))
+            return
         intents = set(utt.intents)
 
         if safety.is_unauthorized(text) or utt.suspicious:
