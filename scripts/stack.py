@@ -82,7 +82,9 @@ def common_env(config: StackConfig) -> dict[str, str]:
 def livekit_service(config: StackConfig) -> Service:
     return Service(
         name="livekit-server",
-        argv=[str(LIVEKIT_SERVER), "--config-body", livekit_config_body(config)],
+        argv=[str(LIVEKIT_SERVER)],
+        # the config (with the key pair) goes by environment, not argv, so `ps` does not show it
+        env={"LIVEKIT_CONFIG": livekit_config_body(config)},
         ready=HttpReady(f"http://127.0.0.1:{config.livekit_port}/"),
         ready_timeout_s=30.0,
     )
