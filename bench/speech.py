@@ -108,7 +108,7 @@ def _cached(text: str, voice: str) -> np.ndarray:
 def _mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     s = speech.astype(np.float64)
     n = noise[: s.size].astype(np.float64)
-    gain = np.sqrt(np.mean(s**2) / max(1e-9, np.mean(n**2)) / (10 ** (snr_db / 10)))
+    gain = np.sqrt(float(np.mean(s**2)) / max(1e-9, float(np.mean(n**2))) / (10 ** (snr_db / 10)))
     return np.clip(s + gain * n, -32768, 32767).astype(np.int16)
 
 
