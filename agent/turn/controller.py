@@ -242,7 +242,7 @@ class InterruptionController:
             )
         if ev.type not in _TRANSCRIPTS:
             if ev.type == stt.SpeechEventType.START_OF_SPEECH and ev.request_id:
-                self._gate.on_stt_start(ev.request_id, now)
+                self._gate.on_stt_start(ev.request_id, now, agent_speaking=self._agent_audible())
             elif ev.type == stt.SpeechEventType.END_OF_SPEECH and ev.request_id:
                 self._gate.on_stt_end(ev.request_id)
             self._deliver((ev,))

@@ -66,6 +66,7 @@ class _Overlap(Generic[E]):
     agent_done_at: float | None = None
     agent_asked: bool = False  # the agent's reply ended on a question while this was open
     passthrough: bool = False  # decided as a real turn: the rest flows straight through
+    by_stt: bool = False  # opened by the STT's VAD (ours missed it): nothing was paused
     finals: str = ""
     interim: str = ""
     peak_dbfs: float | None = None
@@ -119,8 +120,9 @@ class OverlapGate(Generic[E]):
             not self.preset.barge_in or (not ov.resumed and ov.verdict == "undecided")
         ):
             # a short pause inside one utterance, or turn_by_turn collecting everything said
-            # over the agent: same overlap
+            # over the agent: same overlap (and if the STT opened it, our VAD now paused it)
             ov.ended_at = None
+            ov.by_stt = False
             return []
         if ov is not None:
             effects = self._settle(now)
@@ -142,7 +144,7 @@ class OverlapGate(Generic[E]):
         if ov is not None and ov.ended_at is None:
             ov.peak_dbfs = dbfs if ov.peak_dbfs is None else max(ov.peak_dbfs, dbfs)
 
-    def on_stt_start(self, utterance: str, now: float) -> None:
+    def on_stt_start(self, utterance: str, now: float, *, agent_speaking: bool = False) -> None:
         """The STT opened utterance `utterance` (its request id)."""
         self._utt_started[utterance] = now
         self._utt_open.add(utterance)
@@ -164,6 +166,10 @@ class OverlapGate(Generic[E]):
             self._tail = None
             ov.final_after_end = False
             ov.utterances.add(utterance)
+        elif ov is None and agent_speaking and self.preset.gate:
+            # the STT hears speech over the agent that our VAD missed (a soft "mhm"): its
+            # words must be judged too, or they would reach the framework as a turn
+            self._overlap = _Overlap(started_at=now, utterances={utterance}, by_stt=True)
 
     def on_stt_end(self, utterance: str) -> None:
         """The STT closed the utterance (its final transcript has been delivered)."""
@@ -199,8 +205,8 @@ class OverlapGate(Generic[E]):
                 return [Forward((event,))]
             ov.utterances.add(utterance)
         ov.held.append(event)
-        if final and utterance:
-            self._utt_open.discard(utterance)
+        if final and ov.by_stt and ov.ended_at is None:
+            ov.ended_at = now  # no VAD end will come: the STT's final closes the utterance
         if final:
             ov.finals = f"{ov.finals} {text}".strip()
             ov.interim = ""
@@ -337,7 +343,8 @@ class OverlapGate(Generic[E]):
         effects: list[Effect[E]] = []
         if self.preset.barge_in and not ov.resumed:
             ov.resumed = True
-            effects.append(Resume(verdict, latency))
+            if not ov.by_stt:  # nothing to resume when our VAD never paused the agent
+                effects.append(Resume(verdict, latency))
         if ov.final_after_end:
             effects += self._settle(now)
         return effects

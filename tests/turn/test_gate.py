@@ -251,3 +251,23 @@ def test_new_speech_ends_the_tail() -> None:
     gate.on_user_speech_start(2.0, agent_speaking=False)  # the patient starts a turn
     gate.on_stt_start("u2", 2.1)
     assert forwarded(gate.on_stt("f2", "I need a checkup", final=True, now=3.0, utterance="u2"))
+
+
+def test_speech_only_the_stt_heard_over_the_agent_is_judged_too() -> None:
+    gate: OverlapGate[str] = OverlapGate(PRESETS["natural"])
+    gate.on_stt_start("u1", 5.0, agent_speaking=True)  # our VAD missed the soft "mhm"
+    assert gate.open
+    assert gate.on_stt("f1", "M. H. N.", final=True, now=6.0, utterance="u1") == []
+    assert not gate.open
+    gate.on_stt_start("u2", 8.0, agent_speaking=True)
+    effects = gate.on_stt("f2", "No, Thursday.", final=True, now=9.0, utterance="u2")
+    assert kinds(effects) == ["Interrupt", "Forward"]
+
+
+def test_stt_first_then_our_vad_is_one_overlap_that_resumes() -> None:
+    natural = PRESETS["natural"]
+    gate: OverlapGate[str] = OverlapGate(natural)
+    gate.on_stt_start("u1", 4.95, agent_speaking=True)
+    gate.on_user_speech_start(5.0, agent_speaking=True)
+    gate.on_stt("f1", "Mhm.", final=True, now=5.5, utterance="u1")
+    assert kinds(gate.on_user_speech_end(5.7)) == ["Resume", "CheckAfter"]
