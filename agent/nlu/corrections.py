@@ -13,8 +13,14 @@ _MARKERS = re.compile(
 )
 _NO_THEN_VALUE = re.compile(r"^(?:no|nope|nah)\b\s*,?\s*(?!thanks|thank|problem|worries)\w")
 _NEGATED = re.compile(
-    r"(?:\bnot|\binstead of|\brather than|\bno longer)\s+"
-    r"(?:on\s+|at\s+|a\s+|an\s+|the\s+|with\s+)?$"
+    r"(?:\bnot|\bdon't want|\bdo not want|\bcan't do|\bcannot do|\bcan't make|\bcan't come|"
+    r"\banything but|\bexcept|\binstead of|\brather than|\bno longer)\s+"
+    r"(?:(?:on|at|in|a|an|the|with|doctor|for|this|next|coming)\s+)*$"
+)
+# "Tuesday doesn't work for me", "Tuesday is no good".
+_NEGATED_AFTER = re.compile(
+    r"^\s*,?\s*(?:doesn't|does not|won't|will not|isn't|is not|is no|is bad|wouldn't|"
+    r"would not|is out|is impossible|is tough|is hard|can't)\b"
 )
 
 
@@ -38,6 +44,24 @@ def starts_with_no(plain: str) -> bool:
     return _NO_THEN_VALUE.search(plain) is not None
 
 
-def negated(s: str, start: int) -> bool:
-    """True when the words just before `start` negate the mention ("not Tuesday")."""
-    return _NEGATED.search(s[max(0, start - 20) : start]) is not None
+_SLOT_WORD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|\d|morning|"
+    r"afternoon|evening|checkup|physical|follow|sick|vaccin|shot)"
+)
+_REPLACES = re.compile(
+    r"\b(?:not|can't do|cannot do|can't make|don't want|instead of|rather than)\s+"
+    rf"(?:(?:on|at|in|a|an|the|with|doctor|for)\s+)*{_SLOT_WORD}"
+    rf"|{_SLOT_WORD}\w*\s*,?\s*(?:doesn't|does not|won't|will not|isn't|is not|is no) (?:work|good)"
+)
+
+
+def rejects_a_value(s: str) -> bool:
+    """ "can't do Tuesday", "Wednesday, not Tuesday", "Tuesday doesn't work": a value is refused."""
+    return _REPLACES.search(s) is not None
+
+
+def negated(s: str, start: int, end: int | None = None) -> bool:
+    """True when the words around a mention negate it ("not Tuesday", "Tuesday won't work")."""
+    if _NEGATED.search(s[max(0, start - 32) : start]) is not None:
+        return True
+    return end is not None and _NEGATED_AFTER.search(s[end : end + 24]) is not None

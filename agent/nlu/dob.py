@@ -47,7 +47,7 @@ def split_days(
             expecting_dob or cued or (m.year is not None and m.year < today.year)
         ):
             dob_mentions.append(m)
-        elif not negated(digits, m.start):
+        elif not negated(digits, m.start, m.end):
             day_mentions.append(m)
     dob: date | None = None
     chosen = pick(dob_mentions, correction)

@@ -160,6 +160,10 @@ _DENY = _rx(
     r"that isn't right|that's not correct|don't book|do not book|don't confirm|"
     r"do not confirm|not that one)\b",
     r"^not (?:that|this|the \w+)(?: one)?\b",
+    r"^not\b(?! sure| yet| really sure)",
+    r"\b(?:doesn't|does not|won't|will not) work\b",
+    r"\b(?:that's|that is|is) no good\b",
+    r"\bcan't (?:do|make) (?:that|then|those)\b",
 )
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|hi there|"
@@ -192,6 +196,8 @@ _CLARIFY_ABOUT = _rx(
     r"\bwhat (?:time|day|date|address|copay|price) did you (?:say|mention)\b",
     r"\bsorry what(?: was)? (?:the|that)\b",
     r"\bdid you say\b",
+    r"\b(?:say|tell me|give me) (?:the|that|your) (?:\w+ ){0,2}again\b",
+    r"\bwhat's (?:the|that|your) (?:[\w']+ ){0,2}again\b",
     r"\b(?:which|what) (?:\w+ )?(?:was|is) (?:that|it)(?: again)?\b",
     r"\bwhat (?:\w+ )?did you (?:say|mention)\b",
 )

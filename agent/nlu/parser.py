@@ -13,7 +13,7 @@ import re
 from datetime import datetime, time
 
 from agent.nlu import dates, times
-from agent.nlu.corrections import is_correction, negated, starts_with_no
+from agent.nlu.corrections import is_correction, negated, rejects_a_value, starts_with_no
 from agent.nlu.dates import find_days
 from agent.nlu.dob import pick, split_days
 from agent.nlu.intents import read_intents, wants_any_provider, wants_any_time
@@ -103,9 +103,11 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
     taken = [(d.start, d.end) for d in day_mentions]
     bare_ok = expecting in (None, "time", "confirmation") and not day_mentions
     time_mentions = [
-        t for t in times.find_times(digits, taken, bare_ok=bare_ok) if not negated(digits, t.start)
+        t
+        for t in times.find_times(digits, taken, bare_ok=bare_ok)
+        if not negated(digits, t.start, t.end)
     ]
-    part_mentions = [p for p in times.find_parts(digits) if not negated(digits, p.start)]
+    part_mentions = [p for p in times.find_parts(digits) if not negated(digits, p.start, p.end)]
     part = pick([p.part for p in part_mentions], correction)
     chosen_time = pick(time_mentions, correction)
     clock: time | None = times.resolve(chosen_time, part) if chosen_time else None
@@ -163,7 +165,7 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
         correction = False  # "wait, what are your hours on Saturday?" asks; it changes nothing
     if selection is not None and visit_type is None:
         intents.discard(Intent.BOOK)  # "do you have anything earlier" picks among offers
-    rejects_first = starts_with_no(plain) or plain.startswith("not ")
+    rejects_first = starts_with_no(plain) or plain.startswith("not ") or rejects_a_value(digits)
     if rejects_first and (slots_present or selection is not None):
         correction = True  # "no, Wednesday" / "no, the other one": a replacement, not a refusal
     if correction and (slots_present or selection is not None):

@@ -23,7 +23,7 @@ def find_visit_type(plain: str, lexicon: Lexicon, correction: bool) -> str | Non
     strong = [
         (m.start(), lexicon.canonical(lexicon.visit_types, m.group(0)))
         for m in lexicon.visit_regex.finditer(plain)
-        if not negated(plain, m.start())
+        if not negated(plain, m.start(), m.end())
     ]
     if strong:
         kinds = [k for _, k in strong]
@@ -31,13 +31,17 @@ def find_visit_type(plain: str, lexicon: Lexicon, correction: bool) -> str | Non
             return kinds[-1]
         # A new patient needs the long new-patient visit whatever they come in for.
         return "new patient" if "new patient" in kinds else kinds[0]
-    weak = [m for m in lexicon.symptom_regex.finditer(plain) if not negated(plain, m.start())]
+    weak = [
+        m for m in lexicon.symptom_regex.finditer(plain) if not negated(plain, m.start(), m.end())
+    ]
     return "sick visit" if weak else None
 
 
 def find_provider(plain: str, lexicon: Lexicon, correction: bool) -> str | None:
     """Canonical surname of the provider named ("Doctor Patel", "the nurse practitioner")."""
-    hits = [m for m in lexicon.provider_regex.finditer(plain) if not negated(plain, m.start())]
+    hits = [
+        m for m in lexicon.provider_regex.finditer(plain) if not negated(plain, m.start(), m.end())
+    ]
     hit = pick(hits, correction)
     if hit is None:
         return None
