@@ -1,0 +1,66 @@
+"""A real phone call needs the whole product plus the gateway: the web team's stack
+(scripts.stack, scripts.supervisor — the same specs `make run SIP=1` starts) on free ports
+with a temporary database, and synthesized patient audio as G.711 WAVs for sipp."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig, services
+from scripts.supervisor import StartError, Supervisor, SupervisorOptions, free_port
+
+LOG_DIR = ROOT / "var" / "log" / "phone-e2e"
+
+
+@dataclass(frozen=True)
+class PhoneStack:
+    config: StackConfig
+    database_url: str
+    log_dir: Path
+
+    @property
+    def sip_target(self) -> str:
+        return f"127.0.0.1:{self.config.sip_port}"
+
+    def log(self, service: str) -> str:
+        path = self.log_dir / f"{service}.log"
+        return path.read_text(errors="replace") if path.is_file() else ""
+
+
+@pytest.fixture(scope="session")
+def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneStack]:
+    if shutil.which("sipp") is None:
+        pytest.fail("sipp is missing: `make sysdeps` installs Debian's sip-tester")
+    if not LIVEKIT_SERVER.is_file():
+        subprocess.run(["make", "-s", "livekit-server"], cwd=ROOT, check=True)
+    tmp = tmp_path_factory.mktemp("phone")
+    database_url = f"sqlite+aiosqlite:///{tmp / 'clinic.db'}"
+    config = StackConfig(
+        livekit_port=free_port(),
+        rtc_tcp_port=free_port(),
+        rtc_udp_port=free_port(kind=socket.SOCK_DGRAM),
+        web_port=free_port(),
+        database_url=database_url,
+        worker_http_port=0,
+        sip=True,
+        sip_port=free_port(kind=socket.SOCK_DGRAM),
+    )
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(SupervisorOptions(log_dir=LOG_DIR, cwd=ROOT))
+    try:
+        for service in services(config):
+            supervisor.start(service)
+    except StartError as exc:
+        supervisor.stop_all()
+        pytest.fail(f"the phone stack did not start: {exc}")
+    try:
+        yield PhoneStack(config=config, database_url=database_url, log_dir=LOG_DIR)
+    finally:
+        supervisor.stop_all()
