@@ -64,6 +64,7 @@ class BookingTrack:
     lookup_failures: int = 0
     name_failures: int = 0
     visit_type_asked: bool = False
+    asked_last_name: bool = False
     awaiting: str | None = None  # what the agent asked last (nlu `expecting`)
     active: bool = False  # the patient has asked for something on this track
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -345,9 +346,29 @@ class Policy:
             updates["time"] = utt.time
             if utt.part_of_day is None and b.part_of_day and not _in_part(utt.time, b.part_of_day):
                 updates["part_of_day"] = None
+        lowered = utt.text.lower()
+        name_context = b.awaiting in ("name", "name_and_dob", "confirmation") or any(
+            w in lowered for w in ("name", "spell")
+        )
+        spelled = _spelled_word(utt.text) if name_context else None
+        if spelled and (utt.name is None or len(utt.name.split()) == 1):
+            # "my last name is spelled M A R C H E": letters the parser did not join.
+            base = (utt.name or b.name or "").split()
+            if "first name" in utt.text.lower():
+                name_words = [spelled, *base[1:]]
+            elif base and ("last name" in utt.text.lower() or b.asked_last_name or len(base) > 1):
+                name_words = [*base[:1], spelled] if len(base) >= 1 else [spelled]
+            else:
+                name_words = [spelled]
+            utt = dataclasses.replace(utt, name=" ".join(name_words))
+            b.asked_last_name = False
         if utt.name and b.task is not None:
             if _plausible_name(utt.name):
-                updates["name"] = utt.name
+                name = utt.name
+                if b.asked_last_name and b.name and len(name.split()) == 1:
+                    name = f"{b.name} {name}"  # "And your last name?" -> "Lopez"
+                updates["name"] = name
+                b.asked_last_name = False
                 b.name_failures = 0
             elif b.awaiting in ("name", "name_and_dob"):
                 b.name_failures += 1
@@ -528,6 +549,10 @@ class Policy:
                 if later:
                     return min(later, key=lambda i: offered[i].start)
             return 0
+        if sel == "other" and len(offered) > 1:
+            held = b.held_slot
+            others = [i for i, s in enumerate(offered) if held is None or s != held]
+            return others[1] if held is None and len(others) > 1 else others[0]
         if sel == "that":
             return 0 if len(offered) == 1 else self._last_mentioned()
         if Intent.ANY_TIME in intents or b.any_time:
@@ -643,14 +668,37 @@ class Policy:
                 return
         if exact and b.offered_were_alternatives and b.time is not None:
             # The exact time is gone: offer the same day's nearest times, not just anything.
-            r.add(self.replies.get("time_taken", time=say_time(b.time)))
-            near_args = dict(args)
-            near_args.pop("after", None)
-            near_args.pop("before", None)
-            near_args.pop("part_of_day", None)
+            wanted = b.time
+            day = b.day
+            hours = self.clinic.hours_on(day) if day else None
+            if hours is not None and not hours.opens <= wanted < hours.closes:
+                r.add(
+                    self.replies.get(
+                        "outside_hours",
+                        weekday=f"{day:%A}",
+                        opens=say_time(hours.opens),
+                        closes=say_time(hours.closes),
+                    )
+                )
+            else:
+                r.add(self.replies.get("time_taken", time=say_time(wanted)))
+            saved = (list(b.offered), b.offered_were_alternatives)
+            # Search from a little before the wanted time (results come earliest first).
+            start = (datetime.combine(date.min, wanted) - timedelta(hours=2)).time()
+            if hours is not None:
+                start = min(max(start, hours.opens), hours.closes)
+                start = min(
+                    start, (datetime.combine(date.min, hours.closes) - timedelta(hours=2)).time()
+                )
+            near_args = {
+                k: v for k, v in args.items() if k not in ("after", "before", "part_of_day")
+            }
+            near_args["after"] = start.strftime("%H:%M")
             (out,) = yield [ToolCall("find_availability", near_args)]
             if not out.is_error and b.offered and not b.offered_were_alternatives:
-                b.offered = _nearest(b.found or b.offered, b.time, 3)
+                b.offered = _nearest(b.found or b.offered, wanted, 3)
+            else:
+                b.offered, b.offered_were_alternatives = saved
             b.last_note = None
         if not b.offered:
             b.awaiting = "day"
@@ -724,6 +772,12 @@ class Policy:
             b.awaiting = "name"
             if not any("name" in s.lower() for s in r.sentences):
                 r.add(self.replies.get("ask_name"))
+            return
+        if len(b.name.split()) == 1 and not b.asked_last_name and b.task is Task.BOOK:
+            # One word is a first name (or half a name the parser caught): ask for the rest.
+            b.asked_last_name = True
+            b.awaiting = "name"
+            r.add(self.replies.get("ask_last_name"))
             return
         if b.date_of_birth is None:
             b.awaiting = "date_of_birth"
@@ -1070,6 +1124,18 @@ def _plausible_name(name: str) -> bool:
     if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
         return False
     return not any(w.lower().strip(".,'") in _NOT_NAMES for w in words)
+
+
+_SPELLED = re.compile(r"(?<![A-Za-z])((?:[A-Za-z][\s.,-]+){2,}[A-Za-z])(?![A-Za-z])")
+
+
+def _spelled_word(text: str) -> str | None:
+    """Letters spelled one by one ("M A R C H E", "L-O-P-E-Z") joined into a name word."""
+    for m in _SPELLED.finditer(text):
+        letters = re.findall(r"[A-Za-z]", m.group(1))
+        if len(letters) >= 3 and any(ch.isupper() for ch in letters):
+            return "".join(letters).capitalize()
+    return None
 
 
 def _plausible_dob(d: date, today: date) -> bool:
