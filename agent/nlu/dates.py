@@ -29,7 +29,7 @@ WEEKDAYS: dict[str, int] = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = r"(?P<wd>" + "|".join(WEEKDAYS) + r")s?"
 _DOM = r"(?P<dom>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?:\s*,?\s*(?:of\s+|in\s+)?(?P<year>\d{4}|'\d{2}))?"
+_YEAR = r"(?:\s*,?\s*(?:of\s+|in\s+)?(?P<year>\d{4}|'\d{2}|\d{2}(?!\s*(?:am|pm|oclock|:|\d))))?"
 _END = r"(?![\w:/])"
 
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DOM}{_END}{_YEAR}{_END}")
@@ -40,6 +40,7 @@ _NUMERIC = re.compile(
 )
 # "oh three oh five nineteen eighty five" -> "03 05 1985": only read when a DOB is expected.
 _SPOKEN_NUMERIC = re.compile(r"\b(?P<a>0?\d|1[0-2]) (?P<b>[0-3]?\d) (?P<y>(?:19|20)\d\d)\b")
+_DOB_WORDS = re.compile(r"\b(?:born|birth|birthday|dob|birthdate)\b")
 _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _ORDINAL_DOM = re.compile(
     r"(?P<prep>\b(?:on|for|by|until|till|from|before|after)\s+)?\bthe\s+(?P<dom>\d{1,2})"
@@ -240,17 +241,18 @@ def find_days(s: str, now: datetime, expecting: str | None = None) -> list[DayMe
     for m in _ISO.finditer(s):
         y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         found.append(_absolute(m.start(), m.end(), mo, d, y, today))
+    dob_context = expecting in ("date_of_birth", "name_and_dob") or _DOB_WORDS.search(s)
     for rx in (_MONTH_DAY, _DAY_MONTH):
         for m in rx.finditer(s):
             if not free(m.start(), m.end()):
                 continue
             year_text = m.group("year")
+            end = m.end()
+            if year_text and len(year_text) == 2 and not dob_context:
+                year_text, end = None, m.start("year")  # "March 5 10" is not 2010
             year = _expand_year(year_text, today) if year_text else None
-            found.append(
-                _absolute(
-                    m.start(), m.end(), MONTHS[m.group("month")], int(m.group("dom")), year, today
-                )
-            )
+            month, dom = MONTHS[m.group("month")], int(m.group("dom"))
+            found.append(_absolute(m.start(), end, month, dom, year, today))
     for m in _NUMERIC.finditer(s):
         if free(m.start(), m.end()):
             mention = _numeric(m, today)

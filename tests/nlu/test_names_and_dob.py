@@ -92,6 +92,9 @@ DOBS: list[tuple[str, str | None, str | None, date | None, tuple[str, ...]]] = [
     ("oh three oh five nineteen eighty five", "date_of_birth", None, date(1985, 3, 5), ()),
     ("February 29th 1984", "date_of_birth", None, date(1984, 2, 29), ()),
     ("January first two thousand", None, None, date(2000, 1, 1), ()),
+    ("March 3rd, 85", "date_of_birth", None, date(1985, 3, 3), ()),
+    ("march third eighty five", "date_of_birth", None, date(1985, 3, 3), ()),
+    ("born March 3rd 85", None, None, date(1985, 3, 3), ()),
     ("March 3 2025", "date_of_birth", None, date(2025, 3, 3), ()),
     # problems
     ("my birthday is March third", None, None, None, ("I need the year too",)),

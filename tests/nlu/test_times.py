@@ -43,6 +43,7 @@ CASES: list[tuple[str, str | None, time | None, str | None, str | None]] = [
     ("ten fifteen", None, time(10, 15), "at", None),
     ("ten oh five", None, time(10, 5), "at", None),
     ("at 14:30", None, time(14, 30), "at", None),
+    ("March 5 10 am", None, time(10), "at", None),
     ("at 9.30", None, time(9, 30), "at", None),
     ("930 works", None, time(9, 30), "at", None),
     ("how about 1030", None, time(10, 30), "at", None),
