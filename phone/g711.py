@@ -115,3 +115,44 @@ def telephone_band_frames(frames: Iterable[PCM], sample_rate: int, codec: str = 
     if not parts:
         return np.zeros(0, dtype=np.int16)
     return telephone_band(np.concatenate(parts), sample_rate, codec)
+
+
+def _bandpass_taps(rate: int, low: float, high: float, n: int) -> npt.NDArray[np.float64]:
+    """Windowed-sinc band-pass (Hamming), unity gain in the pass band."""
+    m = np.arange(n) - (n - 1) / 2
+
+    def lowpass(fc: float) -> npt.NDArray[np.float64]:
+        return np.asarray(2 * fc / rate * np.sinc(2 * fc / rate * m), dtype=np.float64)
+
+    taps = (lowpass(high) - lowpass(low)) * np.hamming(n)
+    centre = (low + high) / 2
+    gain = abs(np.sum(taps * np.exp(-2j * np.pi * centre / rate * np.arange(n))))
+    return np.asarray(taps / gain, dtype=np.float64)
+
+
+class TelephoneBandStream:
+    """Frame-by-frame phone line for streams (e.g. 20 ms frames of a live call): a 300–3400 Hz
+    band-pass with state across frames, then G.711 companding at the stream's own rate.
+
+    Unlike `telephone_band` it does not resample to 8 kHz (frames may come at 22.05 kHz);
+    after the band-pass, the 8 kHz sampling itself changes nothing audible, and the
+    companding noise is the line's. Output has the input's length and a fixed delay of
+    (taps-1)/2 samples (~1 ms at 24 kHz).
+    """
+
+    def __init__(self, sample_rate: int, codec: str = "PCMU", taps: int = 101) -> None:
+        if codec not in ENCODERS:
+            raise ValueError(f"unknown G.711 codec {codec!r} (PCMU or PCMA)")
+        if sample_rate < 8000:
+            raise ValueError(f"sample rate {sample_rate} is below the phone band's 8 kHz")
+        self.sample_rate = sample_rate
+        self.codec = codec
+        self._taps = _bandpass_taps(sample_rate, 300.0, 3400.0, taps)
+        self._history = np.zeros(taps - 1, dtype=np.float64)
+
+    def process(self, pcm: PCM) -> PCM:
+        x = np.concatenate([self._history, np.asarray(pcm, dtype=np.float64)])
+        y = np.convolve(x, self._taps, mode="valid")
+        self._history = x[len(x) - len(self._history) :]
+        clipped = np.clip(np.round(y), -32768, 32767).astype(np.int16)
+        return DECODERS[self.codec](ENCODERS[self.codec](clipped))

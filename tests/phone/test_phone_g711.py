@@ -55,3 +55,19 @@ def test_telephone_band_removes_energy_above_4_khz_and_keeps_speech_band() -> No
     at = lambda f: spec[np.argmin(np.abs(freqs - f))]  # noqa: E731
     assert at(1000) > 100 * at(6000)
     assert at(1000) > 0.8 * np.abs(np.fft.rfft(low))[1000]
+
+
+def test_stream_filter_keeps_the_voice_band_across_frames() -> None:
+    rate = 22050  # piper's rate: not a multiple of 8 kHz
+    t = np.arange(rate) / rate
+    gains = {}
+    for freq in (100, 1000, 3000, 6000):
+        x = (8000 * np.sin(2 * np.pi * freq * t)).astype(np.int16)
+        stream = g711.TelephoneBandStream(rate)
+        y = np.concatenate([stream.process(x[i : i + 441]) for i in range(0, len(x), 441)])
+        assert len(y) == len(x)
+        gains[freq] = float(np.std(y[2000:]) / np.std(x[2000:]))
+    assert gains[1000] > 0.95 and gains[3000] > 0.9  # speech band passes
+    assert gains[100] < 0.3 and gains[6000] < 0.02  # hum and the upper band do not
+    with pytest.raises(ValueError, match="below"):
+        g711.TelephoneBandStream(4000)
