@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 AUDIO = Path(__file__).resolve().parents[1] / "scenarios" / "audio"
 OWN = Path(__file__).resolve().parent / "scenarios"
+MAX_FRAME_LATE_MS = 300.0
 
 
 async def run(
@@ -34,6 +35,11 @@ async def run(
 
     monkeypatch.setattr(runner, "_build_call", build)
     result = await runner.run_scenario(path, runner.RunOptions(preset="natural"))
+    late = result.metrics.frame_late_ms_p99 or 0.0
+    if late > MAX_FRAME_LATE_MS:
+        # the simulator could not keep real time (CPU starved): timings and even what the
+        # VAD heard are not the product's behaviour any more
+        pytest.skip(f"machine too busy for real-time audio: p99 frame lateness {late:.0f} ms")
     return result, built[0]
 
 
