@@ -4,6 +4,8 @@ Started once per session through the same supervisor `make run` uses."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig, services
 from scripts.supervisor import StartError, Supervisor, SupervisorOptions, free_port
 
 ARTIFACTS = ROOT / "var" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
 FRONTEND_STAMP = ROOT / "web" / "frontend" / "node_modules" / ".installed"
 
 
@@ -28,6 +31,14 @@ def _ensure_built() -> None:
         missing.append("frontend")
     if missing:
         subprocess.run(["make", "-s", *missing], cwd=ROOT, check=True)
+    if shutil.which(CHROMIUM) is None:  # Debian's chromium drives the browser test
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=True,
+            env=env,
+        )
 
 
 @pytest.fixture(scope="session")
