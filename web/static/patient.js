@@ -40,6 +40,7 @@ let room = null;
 let micTrack = null;
 let agentTimer = null;
 let endedByUser = false;
+let agentLeft = false;
 // segment id -> <li>; a segment's text is whatever the latest stream for it carried
 // (the agent streams deltas on one stream; the patient's interim results each replace it).
 const segments = new Map();
@@ -184,7 +185,14 @@ function wireRoom(r) {
   r.on(RoomEvent.ParticipantDisconnected, (p) => {
     if (p.isAgent) {
       setAgentState('offline');
-      setStatus('The receptionist left the call.');
+      // the receptionist hung up (goodbye or time limit) and nobody else is on the line
+      // (a transfer to staff leaves a person in the room): end our side too
+      if (r.remoteParticipants.size === 0) {
+        agentLeft = true;
+        r.disconnect();
+      } else {
+        setStatus('You are connected with the clinic staff.');
+      }
     }
   });
   r.on(RoomEvent.ParticipantAttributesChanged, (changed, p) => {
@@ -197,8 +205,14 @@ function wireRoom(r) {
   r.on(RoomEvent.Reconnected, () => setStatus('Reconnected.'));
   r.on(RoomEvent.Disconnected, () => {
     cleanup();
-    setStatus(endedByUser ? 'Call ended. Thank you for calling.' : 'The call ended.');
-    if (!endedByUser) showError('The call was disconnected. You can start a new one.');
+    if (endedByUser) {
+      setStatus('Call ended. Thank you for calling.');
+    } else if (agentLeft) {
+      setStatus('The receptionist ended the call. Thank you for calling.');
+    } else {
+      setStatus('The call ended.');
+      showError('The call was disconnected. You can start a new one.');
+    }
   });
 }
 
@@ -217,6 +231,7 @@ function cleanup() {
 async function startCall() {
   showError('');
   endedByUser = false;
+  agentLeft = false;
   ui.start.disabled = true;
   if (!navigator.mediaDevices?.getUserMedia) {
     showError('This browser cannot use a microphone on this page (it needs https or localhost).');
