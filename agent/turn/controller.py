@@ -396,22 +396,40 @@ class InterruptionController:
         handle = ev.speech_handle
 
         def done(h: Any) -> None:
-            now = self._clock.now()
-            question = self._last_agent_text.rstrip().endswith("?")
-            effects = self._gate.on_agent_speech_done(
-                now, interrupted=bool(h.interrupted), ended_with_question=question
-            )
-            for effect in effects:
-                if isinstance(effect, Forward) and effect.events:
-                    kind = "held_turn" if not self.preset.barge_in else "late_answer"
-                    if kind == "held_turn":
-                        self._metrics.held_turns += 1
-                    else:
-                        self._metrics.late_answers += 1
-                    self._metrics.record(kind, now)
-            self._run(effects)
+            if self.preset.barge_in:
+                self._agent_speech_done(interrupted=bool(h.interrupted))
+                return
+            # turn_by_turn releases what was said only once the agent has nothing more to say
+            # (a filler's end is not the end of the reply); check after the framework settles
+            try:
+                asyncio.get_running_loop().call_soon(self._release_if_idle, bool(h.interrupted))
+            except RuntimeError:
+                self._release_if_idle(bool(h.interrupted))
 
         handle.add_done_callback(done)
+
+    def _release_if_idle(self, interrupted: bool) -> None:
+        session = self._session
+        current = getattr(session, "current_speech", None) if session is not None else None
+        if current is not None and not current.done():
+            return  # another speech is playing or queued: its own end will come back here
+        self._agent_speech_done(interrupted=interrupted)
+
+    def _agent_speech_done(self, *, interrupted: bool) -> None:
+        now = self._clock.now()
+        question = self._last_agent_text.rstrip().endswith("?")
+        effects = self._gate.on_agent_speech_done(
+            now, interrupted=interrupted, ended_with_question=question
+        )
+        for effect in effects:
+            if isinstance(effect, Forward) and effect.events:
+                kind = "held_turn" if not self.preset.barge_in else "late_answer"
+                if kind == "held_turn":
+                    self._metrics.held_turns += 1
+                else:
+                    self._metrics.late_answers += 1
+                self._metrics.record(kind, now)
+        self._run(effects)
 
     def _on_item_added(self, ev: Any) -> None:
         item = ev.item

@@ -32,6 +32,7 @@ class FakeSession(rtc.EventEmitter[str]):
         self.interrupts = 0
         self._activity = FakeActivity()
         self.output = SimpleNamespace(audio=None)
+        self.current_speech: Any = None
 
     def interrupt(self) -> None:
         self.interrupts += 1
@@ -218,3 +219,44 @@ async def test_noisy_preset_denoises_what_the_stt_hears() -> None:
         return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
     assert await level("noisy") < 0.5 * await level("natural")
+
+
+class FakeHandle:
+    def __init__(self) -> None:
+        self.interrupted = False
+        self._done = False
+        self._callbacks: list[Any] = []
+
+    def add_done_callback(self, cb: Any) -> None:
+        self._callbacks.append(cb)
+
+    def done(self) -> bool:
+        return self._done
+
+    def finish(self) -> None:
+        self._done = True
+        for cb in self._callbacks:
+            cb(self)
+
+
+async def test_turn_by_turn_answers_what_was_said_once_the_reply_is_over() -> None:
+    h = Harness("turn_by_turn")
+    filler, reply = FakeHandle(), FakeHandle()
+    for handle in (filler, reply):
+        h.session.emit("speech_created", SimpleNamespace(speech_handle=handle))
+    h.session.set_agent("speaking")
+    h.session.set_user("listening", "speaking")
+    await h.say("Wait, Wednesday instead.", final=True)
+    h.session.set_user("speaking", "listening")
+    assert h.received == [] and h.session.interrupts == 0  # the agent goes on
+    h.session.current_speech = reply  # the filler ends, the real reply is next
+    filler.finish()
+    await asyncio.sleep(0)
+    assert h.received == []
+    h.session.current_speech = None
+    reply.finish()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert h.received == ["Wait, Wednesday instead."]
+    assert h.ctrl.metrics()["held_turns"] == 1
+    await h.close()
