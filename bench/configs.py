@@ -26,14 +26,14 @@ CONFIGS: tuple[BenchConfig, ...] = (
     BenchConfig("noisy", "noisy"),
 )
 
-# The quick set fits `make bench` in 20 minutes on 2 cores with every configuration (each call
-# runs in real time, ~25-60 s). It keeps one public booking and the turn-taking situations.
+# The quick set fits `make bench` in 20 minutes on 2 cores with all five configurations: short
+# calls dense in overlaps (6 backchannel/noise overlaps, 3 interruptions), mid-utterance pauses
+# and a noisy line. Full bookings (public scenarios) are in `full`: ~1 h per configuration.
 QUICK_SET: tuple[str, ...] = (
-    "public:barge-in-correction",
-    "audio:backchannel-mhm-okay",
-    "audio:cough-during-reply",
-    "audio:interrupt-early",
-    "audio:dob-with-pauses",
+    "audio:dense-backchannels-and-noise",
+    "audio:dense-interruptions",
+    "audio:slow-speaker-pauses",
+    "audio:correction-after-pause",
     "audio:babble-line-backchannel",
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,20 @@ from sim.result import ScenarioResult as SimResult
 from sim.scenario import Scenario
 
 from . import timeline as tl
+from .patient import PatientOptions
 from .runner import RunOptions, ScenarioResult, run_scenario
+from .voices import VOICES
 
-_options = RunOptions()
+
+def _from_env() -> RunOptions:
+    """SIM_PATIENT_VOICE=piper|espeak picks the patient's voice for the whole run."""
+    voice = os.environ.get("SIM_PATIENT_VOICE", "piper")
+    if voice not in VOICES:
+        raise ValueError(f"SIM_PATIENT_VOICE={voice!r}: use one of {', '.join(VOICES)}")
+    return RunOptions(patient=PatientOptions(voice=voice))  # type: ignore[arg-type]
+
+
+_options = _from_env()
 
 
 def configure(*, plot_dir: Path | None = None) -> None:
