@@ -27,6 +27,11 @@ async def serve(options: GatewayOptions) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # livekit rtc reports every agent transcript/state stream we do not consume, per message
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(
+            lambda r: not r.getMessage().startswith(("ignoring byte", "ignoring text"))
+        )
     try:
         options = GatewayOptions.from_env()
     except ValueError as exc:

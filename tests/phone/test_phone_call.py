@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,11 @@ async def wait_for_call(database_url: str, caller: str, timeout_s: float = 60.0)
 
 def gateway_stats(stack: PhoneStack, call_id: str) -> dict[str, int | str]:
     pattern = rf"call {re.escape(call_id)} ended: rtp in (\d+) .*?, out (\d+) "
-    m = re.search(pattern + r"\(voiced (\d+)\), dtmf (\S+)", stack.log("phone"))
+    pattern += r"\(voiced (\d+)\), dtmf (\S+)"
+    for _ in range(40):  # the gateway logs the end after leaving the room
+        if m := re.search(pattern, stack.log("phone")):
+            break
+        time.sleep(0.25)
     assert m, f"the gateway logged no end of call {call_id}"
     return {"in": int(m[1]), "out": int(m[2]), "voiced": int(m[3]), "dtmf": m[4]}
 
