@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import yaml
 from livekit.agents.voice import AgentSession
@@ -29,9 +29,6 @@ from .script import Script, from_dict
 
 log = logging.getLogger("sim.audio")
 
-AgentKind = Literal["real", "standin"]
-
-
 class SimCall(Protocol):
     session: AgentSession
 
@@ -43,7 +40,6 @@ class SimCall(Protocol):
 @dataclass(frozen=True)
 class RunOptions:
     preset: str | None = None  # TURN_PRESET for the call; None = the agent's default
-    agent: AgentKind = "real"
     plot_dir: Path | None = None
     patient: PatientOptions = field(default_factory=PatientOptions)
     settle_s: float = 0.5  # after hangup, let in-flight events land before closing
@@ -90,10 +86,6 @@ class _Models:
 
 
 def _build_call(booking: Any, opts: RunOptions, session_id: str) -> SimCall:
-    if opts.agent == "standin":
-        from .standin import build_standin_call
-
-        return build_standin_call()
     import inspect
 
     from agent.call import build_call
