@@ -34,6 +34,10 @@ _END = r"(?![\w:/])"
 
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DOM}{_END}{_YEAR}{_END}")
 _DAY_MONTH = re.compile(rf"\b(?:the\s+)?{_DOM}\s+(?:of\s+)?{_MONTH}(?![\w]){_YEAR}{_END}")
+# "nineteen eighty five, March third": the year said first.
+_YEAR_FIRST = re.compile(
+    rf"\b(?P<year>(?:19|20)\d\d)\s*,?\s*(?:on\s+)?{_MONTH}\s+(?:the\s+)?{_DOM}{_END}"
+)
 _NUMERIC = re.compile(
     r"(?<![\d/.\-:])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})"
     r"(?:(?P=sep)(?P<y>\d{4}|\d{2}))?(?![\d/.\-:]|\.\d)"
@@ -242,6 +246,10 @@ def find_days(s: str, now: datetime, expecting: str | None = None) -> list[DayMe
         y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         found.append(_absolute(m.start(), m.end(), mo, d, y, today))
     dob_context = expecting in ("date_of_birth", "name_and_dob") or _DOB_WORDS.search(s)
+    for m in _YEAR_FIRST.finditer(s):
+        if free(m.start(), m.end()):
+            month, dom = MONTHS[m.group("month")], int(m.group("dom"))
+            found.append(_absolute(m.start(), m.end(), month, dom, int(m.group("year")), today))
     for rx in (_MONTH_DAY, _DAY_MONTH):
         for m in rx.finditer(s):
             if not free(m.start(), m.end()):

@@ -95,6 +95,10 @@ DOBS: list[tuple[str, str | None, str | None, date | None, tuple[str, ...]]] = [
     ("March 3rd, 85", "date_of_birth", None, date(1985, 3, 3), ()),
     ("march third eighty five", "date_of_birth", None, date(1985, 3, 3), ()),
     ("born March 3rd 85", None, None, date(1985, 3, 3), ()),
+    ("nineteen eighty five, March third", "date_of_birth", None, date(1985, 3, 3), ()),
+    ("the thirty first of December nineteen ninety", None, None, date(1990, 12, 31), ()),
+    ("12/1/90", "date_of_birth", None, date(1990, 12, 1), ()),
+    ("Maria Lopez, 1985, March 3rd", None, "Maria Lopez", date(1985, 3, 3), ()),
     ("March 3 2025", "date_of_birth", None, date(2025, 3, 3), ()),
     # problems
     ("my birthday is March third", None, None, None, ("I need the year too",)),
