@@ -158,6 +158,10 @@ class InterruptionController:
 
     def completeness_now(self) -> Completeness:
         """Lexical completeness of what the patient has said in this turn so far."""
+        if self._gate.holding:
+            # speech over the agent is held back: no turn can commit from it, and a short
+            # end-of-turn wait lets the framework's resume (which waits for it) come sooner
+            return "complete"
         text = f"{self._turn_finals} {self._turn_interim}".strip()
         if self._turn_finals and self._gate.stt_busy(self._clock.now()):
             # words came, and the STT is already on a further utterance: more is coming
