@@ -29,6 +29,7 @@ from .script import Script, from_dict
 
 log = logging.getLogger("sim.audio")
 
+
 class SimCall(Protocol):
     session: AgentSession
 
