@@ -35,6 +35,17 @@ _NOT_A_TIME_AFTER = (
 )
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("half", re.compile(r"\bhalf past (?P<h>\d{1,2})\b")),
+    (
+        "min_past",  # "ten past three", "twenty after nine"
+        re.compile(r"\b(?P<mm>5|10|20|25) (?:minutes )?(?:past|after) (?P<h>\d{1,2})\b(?!\s*\d)"),
+    ),
+    (
+        "min_to",  # "ten to three"; never "from ten to three", which is a range
+        re.compile(
+            r"(?<!from )\b(?P<mm>5|10|20|25) (?:minutes )?(?:to|till|before|of) (?P<h>\d{1,2})\b"
+            r"(?!\s*\d)"
+        ),
+    ),
     ("quarter_past", re.compile(r"\b(?:a )?quarter (?:past|after) (?P<h>\d{1,2})\b")),
     ("quarter_to", re.compile(r"\b(?:a )?quarter (?:to|till|til|of|before) (?P<h>\d{1,2})\b")),
     # STT writes "9.30" and "930" too; compact "930" only right after a time word.
@@ -176,6 +187,10 @@ def _mention(kind: str, m: re.Match[str], s: str) -> TimeMention | None:
         minute = 30
     elif kind == "quarter_past":
         minute = 15
+    elif kind == "min_past":
+        minute = int(groups["mm"])
+    elif kind == "min_to":
+        hour, minute = (hour - 1 if hour > 1 else 12), 60 - int(groups["mm"])
     elif kind == "quarter_to":
         hour, minute = (hour - 1 if hour > 1 else 12), 45
     elif kind == "rel":
