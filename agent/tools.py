@@ -7,6 +7,7 @@ can read. Errors are `BookingError`s whose `.spoken` sentence the patient hears.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,9 @@ class BookingTools:
         self.state = state
         self.session_id = session_id
         self.options = options or ToolsOptions()
+        # Live calls: how the caller really reaches a person (SIP transfer or a callback
+        # request; phone.telephony.reach_staff, set by the worker). None in sims.
+        self.staff_handoff: Callable[[str], Awaitable[Any]] | None = None
 
     @property
     def clinic(self) -> Any:
@@ -350,10 +354,13 @@ class BookingTools:
         )
 
     async def transfer_to_staff(self, reason: str = "") -> str:
+        first = not self.state.transferred
         self.state.transferred = True
         self.state.transfer_reason = reason or None
         if self.state.booking.hold_id is not None and self.state.booking.task is Task.BOOK:
             await self._release_current()
+        if first and self.staff_handoff is not None:
+            await self.staff_handoff(reason or "caller asked for staff")
         return "Transferring the caller to staff."
 
     def _now(self) -> datetime:

@@ -130,10 +130,42 @@ async def entrypoint(ctx: JobContext) -> None:
         options=CallOptions(record_audio=record_audio),
     )
     _wire_room(ctx, call, participant)
+    _wire_phone(ctx, call, participant, booking)
     record: bool | dict[str, bool] = False
     if record_audio:
         record = {"audio": True, "traces": False, "logs": False, "transcript": False}
     await call.start(room=ctx.room, record=record)
+
+
+def _wire_phone(
+    ctx: JobContext, call: Call, participant: rtc.RemoteParticipant, booking: BookingService
+) -> None:
+    """Staff hand-off for every call (SIP transfer when the caller came through a SIP service
+    and a staff number is configured, else a callback request); for phone callers also the
+    silence timeout. Helpers from the phone team (phone/telephony.py)."""
+    from phone.telephony import JobContextLine, SilenceWatch, reach_staff
+
+    is_sip = participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
+
+    async def handoff(reason: str) -> None:
+        out = await reach_staff(
+            book=booking,
+            reason=reason,
+            caller=call.caller,
+            participant_identity=participant.identity if is_sip else None,
+            transfer_to=os.environ.get("STAFF_TRANSFER_NUMBER") or booking.clinic.transfer_number,
+            line=JobContextLine(ctx) if is_sip else None,
+        )
+        call.recorder.event("staff_handoff", how=out.how, detail=out.detail, id=out.callback_id)
+
+    call.ops.staff_handoff = handoff
+    if is_sip:
+
+        async def hang_up() -> None:
+            await call.finish()
+            ctx.shutdown("caller silent")
+
+        SilenceWatch(call.session.say, hang_up).attach(call.session)
 
 
 def _wire_room(ctx: JobContext, call: Call, participant: rtc.RemoteParticipant) -> None:

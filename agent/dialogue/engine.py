@@ -20,7 +20,8 @@ from livekit.agents import llm
 from livekit.agents.llm import ChatChunk, ChatContext, ChoiceDelta, FunctionToolCall
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
 
-from agent.dialogue.policy import Policy, ToolCall, ToolOutcome, TurnGen
+from agent.dialogue.policy import Policy
+from agent.dialogue.turn_types import ToolCall, ToolOutcome, TurnGen
 
 log = logging.getLogger(__name__)
 
