@@ -15,7 +15,9 @@ from scripts.supervisor import HttpReady, LogReady, Service
 ROOT = Path(__file__).resolve().parent.parent
 LIVEKIT_SERVER = ROOT / ".tools" / "bin" / "livekit-server"
 LIVEKIT_YAML = ROOT / "livekit.yaml"
-WORKER_READY_MARKER = "registered worker"
+# Registered with the server, and one job process has its models loaded (so the first
+# patient does not wait for whisper and piper to load).
+WORKER_READY_MARKERS = ("registered worker", "process initialized")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -112,7 +114,7 @@ def worker_service(config: StackConfig) -> Service:
         name="worker",
         argv=[config.python, "-m", "agent", config.worker_mode],
         env={**common_env(config), "AGENT_HTTP_PORT": str(config.worker_http_port)},
-        ready=LogReady(WORKER_READY_MARKER),
+        ready=LogReady(*WORKER_READY_MARKERS),
         ready_timeout_s=config.worker_ready_timeout_s,
         stop_timeout_s=15.0,  # lets a live call finish its record
     )

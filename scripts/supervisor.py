@@ -63,19 +63,25 @@ class PortReady:
 
 @dataclass(frozen=True)
 class LogReady:
-    """Ready once the service wrote `marker` to its log (e.g. the agent worker's
+    """Ready once the service wrote every marker to its log (e.g. the agent worker's
     "registered worker", which only appears after the server accepted it)."""
 
-    marker: str
+    markers: tuple[str, ...]
+
+    def __init__(self, *markers: str) -> None:
+        if not markers:
+            raise ValueError("LogReady needs at least one marker")
+        object.__setattr__(self, "markers", markers)
 
     def describe(self) -> str:
-        return f"{self.marker!r} in its log"
+        return " and ".join(repr(m) for m in self.markers) + " in its log"
 
     def __call__(self, log_path: Path) -> bool:
         try:
-            return self.marker in log_path.read_text(errors="replace")
+            text = log_path.read_text(errors="replace")
         except FileNotFoundError:
             return False
+        return all(m in text for m in self.markers)
 
 
 @dataclass(frozen=True)
