@@ -130,14 +130,17 @@ class DobKeypad:
 # --- silence timeout -------------------------------------------------------------------
 @dataclass(frozen=True)
 class SilenceOptions:
-    prompts: int = 1  # "Are you still there?" this many times, then goodbye
+    answer_s: float = 10.0  # after "are you still there?", how long to wait for speech
     still_there: str = "Are you still there?"
     goodbye: str = "I haven't heard anything, so I'll end the call now. Please call back any time."
 
 
 class SilenceWatch:
-    """On the framework's user_state "away" (AgentSession(user_away_timeout=...)) ask once,
-    then say goodbye and end the call. Speech in between resets the count."""
+    """On the framework's user state "away" (`AgentSession(user_away_timeout=...)`, 15 s by
+    default) ask once; no speech within `answer_s` after that → goodbye and hang up.
+
+    The framework reports "away" only on a change, so the second deadline is ours.
+    """
 
     def __init__(
         self,
@@ -148,26 +151,32 @@ class SilenceWatch:
         self.say = say
         self.hang_up = hang_up
         self.options = options or SilenceOptions()
-        self.prompted = 0
         self.ended = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._spoke = asyncio.Event()
+        self._waiting: asyncio.Task[None] | None = None
 
     def attach(self, session: Any) -> None:
         session.on("user_state_changed", self.on_user_state)
 
     def on_user_state(self, ev: Any) -> None:
-        if getattr(ev, "new_state", None) == "speaking":
-            self.prompted = 0
-        elif getattr(ev, "new_state", None) == "away" and not self.ended:
-            task = asyncio.create_task(self._on_away())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        state = getattr(ev, "new_state", None)
+        if state == "speaking":
+            self._spoke.set()
+        elif state == "away" and not self.ended and self._waiting is None:
+            self._spoke.clear()
+            self._waiting = asyncio.create_task(self._on_away())
 
     async def _on_away(self) -> None:
-        if self.prompted < self.options.prompts:
-            self.prompted += 1
+        try:
             await self.say(self.options.still_there)
-            return
-        self.ended = True
-        await self.say(self.options.goodbye)
-        await self.hang_up()
+            try:
+                await asyncio.wait_for(self._spoke.wait(), self.options.answer_s)
+                return
+            except TimeoutError:
+                pass
+            self.ended = True
+            log.info("caller silent; ending the call")
+            await self.say(self.options.goodbye)
+            await self.hang_up()
+        finally:
+            self._waiting = None

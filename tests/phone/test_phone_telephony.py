@@ -74,7 +74,7 @@ class UserState:
     new_state: str
 
 
-async def test_silence_watch_asks_once_then_hangs_up() -> None:
+async def test_silence_watch_asks_then_hangs_up_unless_the_caller_speaks() -> None:
     said: list[str] = []
     hung = asyncio.Event()
 
@@ -86,16 +86,17 @@ async def test_silence_watch_asks_once_then_hangs_up() -> None:
 
     handlers: dict[str, object] = {}
     session = SimpleNamespace(on=lambda name, cb: handlers.__setitem__(name, cb))
-    watch = SilenceWatch(say, hang_up, SilenceOptions(prompts=1))
+    watch = SilenceWatch(say, hang_up, SilenceOptions(answer_s=0.2))
     watch.attach(session)
-    assert "user_state_changed" in handlers
+    assert handlers["user_state_changed"] == watch.on_user_state
     watch.on_user_state(UserState("away"))
-    await asyncio.sleep(0)
-    assert said == ["Are you still there?"] and not hung.is_set()
-    watch.on_user_state(UserState("speaking"))  # the caller answered: count resets
+    await asyncio.sleep(0.05)
+    assert said == ["Are you still there?"]
+    watch.on_user_state(UserState("speaking"))  # the caller answered in time
+    await asyncio.sleep(0.3)
+    assert not hung.is_set() and len(said) == 1
+    watch.on_user_state(UserState("listening"))
     watch.on_user_state(UserState("away"))
-    await asyncio.sleep(0)
-    assert len(said) == 2 and not hung.is_set()
-    watch.on_user_state(UserState("away"))
-    await asyncio.wait_for(hung.wait(), 1)
-    assert said[-1].startswith("I haven't heard anything")
+    await asyncio.wait_for(hung.wait(), 2)
+    assert said[1:] == ["Are you still there?", SilenceOptions().goodbye]
+    assert watch.ended
