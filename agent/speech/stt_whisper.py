@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from livekit import rtc
@@ -34,6 +35,7 @@ from livekit.agents.types import (
 from livekit.agents.utils import AudioBuffer
 
 from .noise import NoiseSuppressor
+from .partials import SphinxPartials
 from .vocabulary import build_prompt
 from .whisper_engine import (
     DEFAULT_ENGINE_OPTIONS,
@@ -59,8 +61,12 @@ class WhisperOptions:
     speculative_silence_ms: int = 160  # start decoding the final after this much silence
     endpoint_silence_ms: int = 480  # emit the final after this much silence
     max_utterance_s: float = 20.0
-    interim_interval_s: float = 1.0  # re-decode for interims at most this often
     interim_results: bool = True
+    # "pocketsphinx": fast rough words from ~0.3 s after onset (default);
+    # "whisper": re-decode the growing buffer every `interim_interval_s` (slower, better words).
+    interim_engine: Literal["pocketsphinx", "whisper"] = "pocketsphinx"
+    interim_interval_s: float = 1.0
+    sphinx_step_ms: int = 160  # feed pocketsphinx this much audio at a time
     noise_suppression: bool = False  # rnnoise on the input before VAD and whisper
     context_chars: int = 120  # previous finals fed back as prompt (continuity)
     vocabulary: tuple[str, ...] = field(default_factory=tuple)
@@ -192,10 +198,16 @@ class WhisperStream(stt.RecognizeStream):
         self._speculative_len = 0
         self._prompt_context = ""
         self._request_id = utils.shortuuid()
+        self._sphinx: SphinxPartials | None = None
+        self._sphinx_pending: list[np.ndarray] = []
+        self._sphinx_task: asyncio.Task[str | None] | None = None
         # Wall time when the last voiced window arrived: used to report latency after speech.
         self.last_speech_wall_time: float | None = None
 
     async def _run(self) -> None:
+        opts = self._opts
+        if opts.interim_results and opts.interim_engine == "pocketsphinx":
+            self._sphinx = await asyncio.to_thread(SphinxPartials)
         try:
             async for item in self._input_ch:
                 if isinstance(item, self._FlushSentinel):
@@ -210,9 +222,11 @@ class WhisperStream(stt.RecognizeStream):
             if self._in_speech:
                 await self._finalize()
         finally:
-            for task in (self._interim_task, self._speculative):
+            for task in (self._interim_task, self._speculative, self._sphinx_task):
                 if task is not None and not task.done():
                     task.cancel()
+            if self._sphinx is not None:
+                self._sphinx.close()
 
     def _push_pcm(self, pcm: np.ndarray) -> None:
         if self._denoiser is not None:
@@ -262,12 +276,18 @@ class WhisperStream(stt.RecognizeStream):
         self._last_interim_len = 0
         self._request_id = utils.shortuuid()
         self.last_speech_wall_time = time.time()
+        if self._sphinx is not None:
+            self._sphinx.start()
+            self._sphinx_pending = list(self._utt)
         self._event_ch.send_nowait(
             stt.SpeechEvent(type=stt.SpeechEventType.START_OF_SPEECH, request_id=self._request_id)
         )
 
     def _maybe_interim(self) -> None:
         opts = self._opts
+        if self._sphinx is not None:
+            self._maybe_sphinx_interim()
+            return
         if not opts.interim_results or self._silence_ms > 0:
             return
         if self._interim_task is not None and not self._interim_task.done():
@@ -302,6 +322,44 @@ class WhisperStream(stt.RecognizeStream):
 
         task.add_done_callback(_emit)
 
+    def _maybe_sphinx_interim(self) -> None:
+        assert self._sphinx is not None
+        if self._utt:
+            self._sphinx_pending.append(self._utt[-1])
+        if len(self._sphinx_pending) * _WINDOW_MS < self._opts.sphinx_step_ms:
+            return
+        if self._sphinx_task is not None and not self._sphinx_task.done():
+            return  # still decoding the previous step; the audio waits in _sphinx_pending
+        pcm = np.concatenate(self._sphinx_pending)
+        self._sphinx_pending = []
+        request_id = self._request_id
+        task = asyncio.create_task(asyncio.to_thread(self._sphinx.feed, pcm))
+        self._sphinx_task = task
+
+        def _emit(done: asyncio.Task[str | None]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                return
+            text = done.result()
+            if not text or request_id != self._request_id or not self._in_speech:
+                return
+            data = stt.SpeechData(
+                language=LanguageCode(self._opts.language),
+                text=text,
+                start_time=self._span(len(self._utt))[0],
+                end_time=self._span(len(self._utt))[1],
+                confidence=0.3,  # rough words; only finals carry whisper's confidence
+            )
+            with contextlib.suppress(utils.aio.ChanClosed):
+                self._event_ch.send_nowait(
+                    stt.SpeechEvent(
+                        type=stt.SpeechEventType.INTERIM_TRANSCRIPT,
+                        request_id=request_id,
+                        alternatives=[data],
+                    )
+                )
+
+        task.add_done_callback(_emit)
+
     def _span(self, n_windows: int) -> tuple[float, float]:
         start = self.start_time_offset + self._utt_start_window * _WINDOW / SAMPLE_RATE
         return start, start + n_windows * _WINDOW / SAMPLE_RATE
@@ -331,6 +389,9 @@ class WhisperStream(stt.RecognizeStream):
         if self._interim_task is not None and not self._interim_task.done():
             self._interim_task.cancel()
         self._interim_task = None
+        if self._sphinx is not None:
+            self._sphinx.stop()
+            self._sphinx_pending = []
         self._event_ch.send_nowait(
             stt.SpeechEvent(
                 type=stt.SpeechEventType.FINAL_TRANSCRIPT,

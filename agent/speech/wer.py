@@ -28,6 +28,7 @@ _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
 _FILLERS = frozenset({"uh", "um", "er", "ah", "hmm", "o'clock"})
+_TIME_LEAD = frozenset({"at", "around", "by", "until", "after", "before"})
 _REPLACE = (
     (re.compile(r"\bdr\.?(?=\s|$)"), "doctor"),
     (re.compile(r"\bnp\b"), "n p"),
@@ -102,11 +103,20 @@ def normalize_words(text: str) -> list[str]:
             continue
         if re.fullmatch(r"\d{1,2}", token) and out and out[-1] in _MONTHS:
             out.extend(_ordinal(number_words(int(token))))  # "March 5" is said "March fifth"
+        elif (
+            re.fullmatch(r"\d{3,4}", token)
+            and out
+            and out[-1] in _TIME_LEAD
+            and int(token[-2:]) < 60
+            and 0 < int(token[:-2]) <= 12
+        ):
+            out.extend(_digits_to_words(f"{token[:-2]}:{token[-2:]}"))  # "at 845" = 8:45
         elif re.search(r"\d", token):
             out.extend(_digits_to_words(token))
         else:
             out.extend(t for t in token.split("-") if t)
-    return [w for w in out if w not in _FILLERS]
+    # "oh" and "zero" are the same digit in phone numbers and times.
+    return ["zero" if w == "oh" else w for w in out if w not in _FILLERS]
 
 
 def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:

@@ -111,14 +111,22 @@ async def test_streaming_two_utterances(whisper: WhisperEngine, say: Say) -> Non
     assert 0.0 <= first.start_time < first.end_time <= last.start_time < last.end_time
 
 
-async def test_streaming_interims_in_real_time(whisper: WhisperEngine, say: Say) -> None:
-    stt_ = WhisperSTT(WhisperOptions(interim_interval_s=0.6), engine=whisper)
+@pytest.mark.parametrize("interim_engine", ["pocketsphinx", "whisper"])
+async def test_streaming_interims_in_real_time(
+    whisper: WhisperEngine, say: Say, interim_engine: str
+) -> None:
+    options = WhisperOptions(interim_engine=interim_engine, interim_interval_s=0.6)  # type: ignore[arg-type]
+    stt_ = WhisperSTT(options, engine=whisper)
     pcm = say("I'd like to book a checkup with Doctor Okafor next Tuesday at half past two.")
     events = await _stream(stt_, pcm, realtime=True)
     interims = [e for e in events if e.type == stt.SpeechEventType.INTERIM_TRANSCRIPT]
     finals = [e for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT]
     assert interims, "expected interim transcripts while speaking"
-    assert words(interims[0].alternatives[0].text) & {"i'd", "like", "to", "book"}
+    early = " ".join(e.alternatives[0].text for e in interims[:3])
+    assert words(early) & {"i'd", "like", "to", "book"}, early
+    assert all(
+        i.alternatives[0].end_time <= finals[-1].alternatives[0].end_time + 0.5 for i in interims
+    )
     final_text = " ".join(e.alternatives[0].text for e in finals)
     assert {"checkup", "okafor", "tuesday"} <= words(final_text)
 
