@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import hashlib
 import json
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from agent.speech.whisper_engine import get_engine
 RATE = 16000
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench_speech"
 SNR_DB = 10.0
+STREAM_STATS: dict[str, int] = {}
 
 UTTERANCES: tuple[str, ...] = (
     "Hi, I'd like to book a checkup please.",
@@ -179,6 +181,8 @@ async def _run_stream(
             final_times.append(time.perf_counter())
     await feeder
     await stream.aclose()
+    for key, value in stream.stats.items():
+        STREAM_STATS[key] = STREAM_STATS.get(key, 0) + value
     return " ".join(finals), final_times, t0
 
 
@@ -208,6 +212,11 @@ async def bench_stt(clean: list[Utt], noisy: list[Utt], latency_n: int) -> dict[
         after = [t for t in final_times if t >= end_wall - 0.05]
         if after:
             latencies.append((after[-1] - end_wall) * 1000)
+    spec = STREAM_STATS.get("speculative", 0)
+    out["stt_speculative_wasted_share"] = STREAM_STATS.get("speculative_wasted", 0) / max(1, spec)
+    out["stt_finals_per_utterance"] = STREAM_STATS.get("finals", 0) / max(
+        1, 3 * len(clean) + latency_n
+    )
     out["stt_final_latency_ms_p50"] = statistics.median(latencies)
     out["stt_final_latency_ms_p90"] = float(np.percentile(latencies, 90))
     out["stt_latency_samples"] = len(latencies)
@@ -295,6 +304,7 @@ def main() -> int:
     results.update(asyncio.run(bench_tts()))
     results.update(bench_vad_eot(clean))
     results["bench_wall_s"] = time.perf_counter() - t0
+    results["load_avg_1min"] = os.getloadavg()[0]  # other work on the box inflates timings
     if args.json:
         print(json.dumps({k: round(v, 4) for k, v in results.items()}))
     else:

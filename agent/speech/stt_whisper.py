@@ -58,8 +58,8 @@ class WhisperOptions:
     deactivation_threshold: float = 0.35
     min_speech_ms: int = 64  # speech this long opens an utterance
     preroll_ms: int = 320  # audio kept before the onset (soft first consonants)
-    speculative_silence_ms: int = 160  # start decoding the final after this much silence
-    endpoint_silence_ms: int = 480  # emit the final after this much silence
+    speculative_silence_ms: int = 128  # start decoding the final after this much silence
+    endpoint_silence_ms: int = 384  # emit the final after this much silence
     max_utterance_s: float = 20.0
     interim_results: bool = True
     # "pocketsphinx": fast rough words from ~0.3 s after onset (default);
@@ -198,6 +198,8 @@ class WhisperStream(stt.RecognizeStream):
         self._speculative_len = 0
         self._prompt_context = ""
         self._request_id = utils.shortuuid()
+        # Decodes started at a pause that the patient then talked through (CPU spent for nothing).
+        self.stats = {"finals": 0, "speculative": 0, "speculative_wasted": 0, "interims": 0}
         self._sphinx: SphinxPartials | None = None
         self._sphinx_pending: list[np.ndarray] = []
         self._sphinx_task: asyncio.Task[str | None] | None = None
@@ -252,6 +254,7 @@ class WhisperStream(stt.RecognizeStream):
             self.last_speech_wall_time = time.time()
             if self._speculative is not None:
                 # The patient went on talking: that decode is for a stale buffer.
+                self.stats["speculative_wasted"] += 1
                 self._speculative.cancel()
                 self._speculative = None
 
@@ -261,6 +264,7 @@ class WhisperStream(stt.RecognizeStream):
             return
         if self._silence_ms >= opts.speculative_silence_ms and self._speculative is None:
             self._speculative_len = len(self._utt)
+            self.stats["speculative"] += 1
             self._speculative = asyncio.create_task(
                 self._whisper.transcribe_pcm(np.concatenate(self._utt), self._prompt_context)
             )
@@ -381,6 +385,7 @@ class WhisperStream(stt.RecognizeStream):
             )
         start, end = self._span(len(utt) - trailing)
         request_id = self._request_id
+        self.stats["finals"] += 1
         self._in_speech = False
         self._utt = []
         self._speech_run = 0
