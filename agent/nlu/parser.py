@@ -157,9 +157,9 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
                 intents.discard(Intent.ASK_INSURANCE)
     phone = find_phone(digits, expecting)
 
-    slots_present = (
-        any(v is not None for v in (visit_type, provider, day, part, clock, name, dob, phone))
-        or dates.find_week(digits, now) is not None
+    week = dates.find_week(digits, now) if day is None else None
+    slots_present = any(
+        v is not None for v in (visit_type, provider, day, part, clock, name, dob, phone, week)
     )
     if intents & _SIDE and not _STRONG_REPAIR.search(plain):
         correction = False  # "wait, what are your hours on Saturday?" asks; it changes nothing
@@ -189,7 +189,6 @@ def _parse(text: str, now: datetime, expecting: str | None, lexicon: Lexicon) ->
     confidence = _confidence(
         intents, plain, name_confidence, name, slots_present, reading.suspicious
     )
-    week = dates.find_week(digits, now) if day is None else None
     return Utterance(
         text=text,
         week=week,
