@@ -26,21 +26,26 @@ CLINIC_TERMS = ("copay", "insurance")
 # types 5.2 % WER; adding weekdays and months 4.8 % ("thirsty" -> "Thursday").
 DEFAULT_VOCABULARY: tuple[str, ...] = PROVIDERS + VISIT_TYPES + CLINIC_TERMS + WEEKDAYS + MONTHS
 
-# Whisper's prompt window is 224 tokens; a short, sentence-like prompt biases without
-# making the model copy it into the transcript.
-_MAX_PROMPT_CHARS = 400
+# Whisper's prompt window is 224 tokens; a short, list-like prompt biases without making the
+# model copy it. Terms beyond the budget are dropped from the end (months first).
+_MAX_TERMS_CHARS = 450
+_MAX_CONTEXT_CHARS = 160
 
 
 def build_prompt(vocabulary: Sequence[str] = (), context: str = "") -> str:
-    """Initial prompt: clinic terms first, then the last thing the patient said (continuity)."""
+    """Initial prompt: clinic terms (the caller's first), then what the patient said last."""
     terms: list[str] = []
     seen: set[str] = set()
-    for term in (*DEFAULT_VOCABULARY, *vocabulary):
-        key = term.strip().lower()
-        if key and key not in seen:
-            seen.add(key)
-            terms.append(term.strip())
+    used = 0
+    for term in (*vocabulary, *DEFAULT_VOCABULARY):
+        term = term.strip()
+        key = term.lower()
+        if not key or key in seen or used + len(term) + 2 > _MAX_TERMS_CHARS:
+            continue
+        seen.add(key)
+        terms.append(term)
+        used += len(term) + 2
     prompt = "Clinic appointment call: " + ", ".join(terms) + "."
     if context.strip():
-        prompt += " " + context.strip()
-    return prompt[-_MAX_PROMPT_CHARS:]
+        prompt += " " + context.strip()[-_MAX_CONTEXT_CHARS:]
+    return prompt
