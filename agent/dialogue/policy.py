@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Generator
 from typing import Any
 
@@ -23,6 +24,7 @@ from agent.dialogue.words import (
     plausible_name,
     slot_values,
     spelled_word,
+    unknown_doctor,
     visit_label,
 )
 from agent.nlu import Intent, Utterance
@@ -302,6 +304,19 @@ class Policy(ExistingFlow):
             p = self.clinic.find_provider(utt.provider)
             if p is not None:
                 updates["provider"] = p.name
+        else:
+            unknown = unknown_doctor(utt.text, self.clinic)
+            if unknown:
+                names = join_and([p.spoken_name for p in self.clinic.providers])
+                r.add(self.replies.get("unknown_provider", name=unknown, providers=names))
+        if (
+            vt
+            and "?" in utt.text
+            and re.search(r"\b(do|does|can) (you|the clinic)\b", utt.text.lower())
+        ):
+            # "Do you do flu shots?" is a yes/no question before it is a request.
+            if not (utt.day or utt.time or utt.part_of_day):
+                r.add(self.replies.get("we_offer", visit_type=visit_label(vt)))
         if utt.day is not None and b.awaiting != "date_of_birth":
             if utt.day < today:
                 r.add(self.replies.get("date_in_past"))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from agent.nlu import Utterance
 from agent.speakable import join_or, say_day, say_time
 from agent.state import SlotLike
+from booking.clinic import ClinicInfo
 
 
 def slot_values(utt: Utterance, *, ignore_day: bool = False) -> bool:
@@ -105,3 +106,20 @@ def options_by_day(slots: list[SlotLike], today: date) -> str:
     for s in slots:
         by_day.setdefault(s.start.date(), []).append(say_time(s.start.time()))
     return "; or ".join(f"{say_day(d, today)} at {join_or(ts)}" for d, ts in by_day.items())
+
+
+_DOCTOR = re.compile(r"\b(?:doctor|dr\.?)\s+([A-Za-z]{3,})", re.IGNORECASE)
+_NOT_SURNAMES = frozenset(
+    "the who that and for please appointment visit office available there here about today "
+    "tomorrow again instead".split()
+)
+
+
+def unknown_doctor(text: str, clinic: ClinicInfo) -> str | None:
+    """'Doctor Smith' when the clinic has no Smith: the name as said, else None."""
+    for m in _DOCTOR.finditer(text):
+        word = m.group(1)
+        if word.lower() in _NOT_SURNAMES or clinic.find_provider(word) is not None:
+            continue
+        return f"Doctor {word.capitalize()}"
+    return None
