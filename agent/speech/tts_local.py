@@ -26,7 +26,7 @@ _CLAUSE = re.compile(r"[,;:](?=\s)")
 _MIN_FIRST_CLAUSE_WORDS = 1
 # A long first sentence is cut before one of these words so audio starts sooner; piper needs
 # ~0.2 s per second of speech, so later pieces are ready before the first has played.
-_BREAK_BEFORE = frozenset({"with", "on", "at", "for", "and", "but", "so", "because", "if"})
+_BREAK_BEFORE = frozenset({"with", "on", "at", "for", "from", "and", "but", "so", "because", "if"})
 _FIRST_PIECE_MAX_WORDS = 7
 
 
@@ -56,12 +56,20 @@ class SentenceSplitter:
         end = self._sentence_end()
         if self._first:
             limit = end if end is not None else len(self._buf)
-            for match in _CLAUSE.finditer(self._buf, 0, limit):
-                if len(self._buf[: match.start()].split()) >= _MIN_FIRST_CLAUSE_WORDS:
-                    return self._cut(match.end())
-            cut = self._long_first_cut(limit)
+            clause = next(
+                (
+                    m.end()
+                    for m in _CLAUSE.finditer(self._buf, 0, limit)
+                    if len(self._buf[: m.start()].split()) >= _MIN_FIRST_CLAUSE_WORDS
+                ),
+                None,
+            )
+            # A long first clause is itself cut before a function word.
+            cut = self._long_first_cut(clause if clause is not None else limit)
             if cut is not None:
                 return self._cut(cut)
+            if clause is not None:
+                return self._cut(clause)
         return self._cut(end) if end is not None else None
 
     def _sentence_end(self) -> int | None:
