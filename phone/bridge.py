@@ -114,7 +114,8 @@ class MediaBridge:
         self._sender = RtpSender(info.codec[0], SAMPLES_PER_PACKET)
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
-        self.agent_joined = asyncio.Event()
+        # set once the agent publishes audio: its session runs and the greeting is next
+        self.agent_ready = asyncio.Event()
 
     @staticmethod
     async def open_rtp(
@@ -140,7 +141,6 @@ class MediaBridge:
     async def connect(self) -> None:
         token = participant_token(self.options, self.info, self.room_name)
         self.room.on("track_subscribed", self._on_track)
-        self.room.on("participant_connected", self._on_participant)
         self.room.on("participant_disconnected", self._on_participant_left)
         self.room.on("disconnected", self._on_room_closed)
         await self.room.connect(self.options.livekit_url, token)
@@ -148,8 +148,6 @@ class MediaBridge:
         await self.room.local_participant.publish_track(
             track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
         )
-        for p in self.room.remote_participants.values():
-            self._on_participant(p)
         self._spawn(self._send_loop())
         self._spawn(self._capture_loop())
         self._spawn(self._watch_agent())
@@ -203,15 +201,13 @@ class MediaBridge:
             log.warning("publish_dtmf failed: %s", exc)
 
     # --- room → caller -------------------------------------------------------------
-    def _on_participant(self, p: rtc.RemoteParticipant) -> None:
-        if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT:
-            self.agent_joined.set()
-
     def _on_track(
         self, track: rtc.Track, _pub: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
         if track.kind == rtc.TrackKind.KIND_AUDIO:
             self._spawn(self._pull_audio(track))
+            if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT:
+                self.agent_ready.set()
 
     async def _pull_audio(self, track: rtc.Track) -> None:
         stream = rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
@@ -241,12 +237,6 @@ class MediaBridge:
             await asyncio.sleep(max(0.0, start + n * 0.02 - time.monotonic()))
 
     async def _watch_agent(self) -> None:
-        try:
-            await asyncio.wait_for(self.agent_joined.wait(), self.options.agent_wait_s)
-        except TimeoutError:
-            log.warning("call %s: no agent joined; hanging up", self.info.call_id)
-            self.on_remote_end("no agent")
-            return
         await asyncio.sleep(self.options.max_call_s)
         self.on_remote_end("gateway call cap")
 

@@ -197,9 +197,15 @@ class SipGateway(asyncio.DatagramProtocol):
             raise
         except Exception as exc:
             log.error("call %s could not join LiveKit: %s", msg.call_id, exc)
-            dialog.final = response(msg, 503, to_tag=dialog.local_tag)
-            self._send(dialog.final, dialog.addr)
-            await self._end(dialog)
+            await self._reject(dialog, 503)
+            return
+        # Keep ringing until the agent is in the room with its audio: the caller hears
+        # ringing, not dead air, while a job process starts.
+        try:
+            await asyncio.wait_for(bridge.agent_ready.wait(), self.options.agent_wait_s)
+        except TimeoutError:
+            log.warning("call %s: no agent after %.0f s", msg.call_id, self.options.agent_wait_s)
+            await self._reject(dialog, 480)
             return
         sdp = build_sdp(
             self.options.rtp_host, rtp_port, dialog.info.codec, dialog.info.dtmf_pt,
@@ -213,6 +219,11 @@ class SipGateway(asyncio.DatagramProtocol):
         dialog.answered = True
         self._send(dialog.final, dialog.addr)
         self._spawn(self._retransmit_until_ack(dialog))
+
+    async def _reject(self, dialog: Dialog, status: int) -> None:
+        dialog.final = response(dialog.invite, status, to_tag=dialog.local_tag)
+        self._send(dialog.final, dialog.addr)
+        await self._end(dialog)
 
     async def _retransmit_until_ack(self, dialog: Dialog) -> None:
         interval = T1

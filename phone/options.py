@@ -24,7 +24,7 @@ class GatewayOptions:
     room_prefix: str = "clinic-phone-"
     ring_s: float = 0.2  # 180 Ringing before 200 OK
     max_call_s: float = 900.0  # the gateway's own hard cap (the agent closes politely earlier)
-    agent_wait_s: float = 60.0  # hang up if no agent joined the room by then
+    agent_wait_s: float = 60.0  # ring this long for the agent to be ready, then 480
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> GatewayOptions:

@@ -14,7 +14,8 @@ G711_PAYLOADS = {0: "PCMU", 8: "PCMA"}
 COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact",
            "l": "content-length", "c": "content-type"}  # fmt: skip
 REASONS = {100: "Trying", 180: "Ringing", 200: "OK", 400: "Bad Request",
-           404: "Not Found", 405: "Method Not Allowed", 481: "Call/Transaction Does Not Exist",
+           404: "Not Found", 405: "Method Not Allowed", 480: "Temporarily Unavailable",
+           481: "Call/Transaction Does Not Exist",
            486: "Busy Here", 487: "Request Terminated", 488: "Not Acceptable Here",
            500: "Server Internal Error", 503: "Service Unavailable"}  # fmt: skip
 

@@ -4,6 +4,7 @@ with a temporary database, and synthesized patient audio as G.711 WAVs for sipp.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -52,6 +53,9 @@ def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneStack
         sip=True,
         sip_port=free_port(kind=socket.SOCK_DGRAM),
     )
+    # on a busy machine a job process can take minutes to load its models; the gateway
+    # keeps the call ringing until the agent is ready
+    os.environ.setdefault("SIP_AGENT_WAIT_S", "300")
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(SupervisorOptions(log_dir=LOG_DIR, cwd=ROOT))
     try:

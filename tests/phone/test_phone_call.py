@@ -29,11 +29,11 @@ pytestmark = [pytest.mark.sip, pytest.mark.slow, pytest.mark.e2e]
 
 PATIENT = {
     "book": "Hi, I'd like to book a checkup with Doctor Patel next Tuesday morning.",
-    "time": "Nine o'clock works for me.",
+    "time": "Yes, nine in the morning works.",
     "who": "My name is John Smith, and my date of birth is March fifth, 1985.",
     "yes": "Yes, that's correct.",
 }
-GREETING_MS = 8000  # the agent greets first; the patient waits for it
+GREETING_MS = 8000  # the gateway answers once the agent is ready; it greets, the patient waits
 
 
 @pytest.fixture(scope="session")
