@@ -107,11 +107,18 @@ class Call:
         """Start the session (kwargs go to `AgentSession.start`) and speak the greeting."""
         await self.session.start(self.agent, **session_start_kwargs)
         self._started = True
+        self.session.on("user_state_changed", self._on_user_state)
         if self.options.max_call_s > 0:
             self._cap_task = asyncio.create_task(self._time_cap(), name="call-time-cap")
         if self.options.greet:
             greeting = self.replies.get("greeting", clinic=self.booking.clinic.name)
             await self.session.say(greeting)
+
+    def _on_user_state(self, ev: Any) -> None:
+        # The framework marks the caller "away" after a long silence: check they're there.
+        if ev.new_state == "away" and not (self.state.closing or self.state.transferred):
+            self.recorder.event("caller_silent")
+            self.session.say(self.replies.get("still_there"))
 
     async def handle_dtmf(self, digits: str) -> None:
         """Keypad input (SIP DTMF or the sim's `dtmf` step): "0" reaches a person."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import JobContext, JobProcess, WorkerOptions, cli
+from livekit.agents.voice.events import CloseEvent, CloseReason
 
 from agent.call import Call, CallOptions, build_call
 from booking import BookingService
@@ -185,7 +186,13 @@ def _wire_room(ctx: JobContext, call: Call, participant: rtc.RemoteParticipant) 
 
     ctx.room.on("sip_dtmf_received", on_dtmf)
     ctx.room.on("participant_disconnected", on_left)
-    call.session.on("close", lambda _ev: spawn(call.finish()))
+
+    def on_close(ev: CloseEvent) -> None:
+        # The framework closes the session itself when the caller leaves: that is a hangup.
+        hung_up = ev.reason in (CloseReason.PARTICIPANT_DISCONNECTED, CloseReason.ERROR)
+        spawn(call.finish("dropped" if hung_up else None))
+
+    call.session.on("close", on_close)
 
     async def on_shutdown() -> None:
         await call.finish()

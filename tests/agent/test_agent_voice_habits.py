@@ -73,3 +73,17 @@ async def test_an_unsure_transcript_is_asked_again(booking_service: BookingServi
     sure = ChatMessage(role="user", content=["a checkup on Thursday"], transcript_confidence=0.9)
     calls, _ = engine.step(ChatContext(items=[msg, sure]))
     assert calls and calls[0][1].name == "find_availability"
+
+
+async def test_a_silent_caller_is_asked_if_still_there(booking_service: BookingService) -> None:
+    from livekit.agents.voice.events import UserStateChangedEvent
+
+    call = build_call(booking=booking_service, session_id="v5", options=CallOptions(max_call_s=0))
+    await call.start()
+    call.session.emit(
+        "user_state_changed", UserStateChangedEvent(old_state="listening", new_state="away")
+    )
+    await asyncio.sleep(0.2)
+    record = await call.finish()
+    assert "still there" in record.transcript[-1]["text"]
+    assert any(e["type"] == "caller_silent" for e in record.events)
