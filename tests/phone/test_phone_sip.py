@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,14 @@ def test_provision_requests() -> None:
         trunk_request(TrunkPlan(numbers=()))
     with pytest.raises(ValueError, match="both"):
         trunk_request(TrunkPlan(numbers=("+1",), auth_username="u"))
+
+
+def test_bench_reads_the_public_patient_lines(tmp_path: Path) -> None:
+    from phone.bench import patient_lines
+
+    (tmp_path / "a.yaml").write_text(
+        'name: a\nsteps:\n  - say: "Hi there"\n  - dtmf: "0"\n  - say: "Bye"\n'
+    )
+    (tmp_path / "b.yaml").write_text("name: b\nsteps:\n  - hangup: true\n")
+    assert patient_lines(tmp_path) == ["Hi there", "Bye"]
+    assert patient_lines(tmp_path, limit=1) == ["Hi there"]
