@@ -64,6 +64,16 @@ def _sub_benches(with_speech: bool) -> list[str]:
     return notes
 
 
+def _progress(r: ScenarioResult) -> None:
+    m = r.metrics
+    status = "PASS" if r.passed else "FAIL"
+    print(
+        f"   {status} {r.name:34s} {m.call_s:5.0f} s call, overlaps {m.overlaps_turn}+"
+        f"{m.overlaps_non_turn}, max frame lateness {m.frame_late_ms_max:.0f} ms",
+        flush=True,
+    )
+
+
 def _row(config: str, results: list[ScenarioResult]) -> dict[str, Any]:
     agg = aggregate(results)
     ms = [r.metrics for r in results]
@@ -112,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         opts = RunOptions(
             preset=cfg.preset, plot_dir=args.out / "timelines" if args.timelines else None
         )
-        results = asyncio.run(run_many(paths, opts))
+        results = asyncio.run(run_many(paths, opts, on_result=_progress))
         row = _row(cfg.name, results)
         runs.append(row)
         samples[cfg.name] = {

@@ -300,7 +300,10 @@ async def _maybe_await(x: Any) -> Any:
 
 
 async def run_many(
-    paths: Sequence[Path], opts: RunOptions, concurrency: int = 1
+    paths: Sequence[Path],
+    opts: RunOptions,
+    concurrency: int = 1,
+    on_result: Callable[[ScenarioResult], object] | None = None,
 ) -> list[ScenarioResult]:
     """Run scenarios, `concurrency` calls at a time (1: one after another), in input order."""
     gate = asyncio.Semaphore(max(1, concurrency))
@@ -308,6 +311,9 @@ async def run_many(
     async def one(p: Path) -> ScenarioResult:
         async with gate:
             log.info("audio scenario %s (preset %s)", p, opts.preset)
-            return await run_scenario(p, opts)
+            result = await run_scenario(p, opts)
+            if on_result is not None:
+                on_result(result)
+            return result
 
     return list(await asyncio.gather(*(one(p) for p in paths)))
