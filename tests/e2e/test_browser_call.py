@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 WAV_RATE = 48000
 LEAD_SILENCE_S = 10.0  # let the greeting play before the patient speaks
+REPEAT_AFTER_S = 20.0
 REQUEST = "Hi, I'd like to book a checkup with Doctor Patel next Tuesday morning."
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,11 +41,14 @@ CHROMIUM_ARGS = [
 
 
 def fake_mic_wav(path: Path) -> Path:
-    """Silence, the patient's request, then silence: what the fake microphone plays once."""
+    """What the fake microphone plays once: silence, the request, a pause, the request again,
+    silence. The repeat covers a slow start on a busy machine, when the first request can
+    overlap the greeting's first seconds (the framework mutes the patient there)."""
     speech = synthesize_to_pcm(REQUEST, "piper", sample_rate=WAV_RATE)
     lead = np.zeros(int(LEAD_SILENCE_S * WAV_RATE), dtype=np.int16)
-    tail = np.zeros(30 * WAV_RATE, dtype=np.int16)
-    write_wav(path, np.concatenate([lead, speech, tail]), WAV_RATE)
+    gap = np.zeros(int(REPEAT_AFTER_S * WAV_RATE), dtype=np.int16)
+    tail = np.zeros(60 * WAV_RATE, dtype=np.int16)
+    write_wav(path, np.concatenate([lead, speech, gap, speech, tail]), WAV_RATE)
     return path
 
 
@@ -92,10 +96,10 @@ async def test_patient_page_call_shows_captions(
         await expect(agent_captions.first).not_to_be_empty(timeout=90_000)
         await expect(page.locator("#agent-state")).not_to_have_attribute("data-state", "offline")
         patient_caption = page.locator("#captions li[data-role=patient]", has_text="checkup")
-        await expect(patient_caption.first).to_be_visible(timeout=60_000)
+        await expect(patient_caption.first).to_be_visible(timeout=90_000)
         # the receptionist answers the request: another caption after the greeting, complete
         answered = page.locator("#captions li[data-role=agent][data-final=true]")
-        await expect(answered.nth(1)).to_contain_text("Patel", timeout=60_000)
+        await expect(answered.nth(1)).to_contain_text("Patel", timeout=90_000)
         await page.screenshot(path=str(artifacts / "browser-call.png"), full_page=True)
         print("agent captions:", await agent_captions.all_inner_texts())
 
