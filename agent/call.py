@@ -139,6 +139,7 @@ class Call:
     async def _time_cap(self) -> None:
         await asyncio.sleep(self.options.max_call_s)
         self.state.closing = True
+        self.state.time_up = True
         self.recorder.event("time_cap", after_s=self.options.max_call_s)
         await self.ops.release_all()
         await self.session.interrupt(force=True)

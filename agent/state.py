@@ -195,7 +195,8 @@ class DialogueState:
     memory: Memory = field(default_factory=Memory)
     transferred: bool = False
     transfer_reason: str | None = None
-    closing: bool = False  # the agent said goodbye / time cap reached
+    closing: bool = False  # the agent said goodbye (the caller may still go on)
+    time_up: bool = False  # the call time cap was reached: only goodbyes from now
     misunderstood: int = 0  # consecutive turns nothing was understood
     turns: int = 0
     refusals: int = 0  # unauthorized / injection attempts refused

@@ -11,6 +11,7 @@ from agent.dialogue.turn_types import Reply, ToolCall
 from agent.dialogue.words import (
     argmax,
     argmin,
+    gives_up,
     in_part,
     nearest,
     options_by_day,
@@ -317,6 +318,15 @@ class BookingFlow(PolicyBase):
         self, utt: Utterance, intents: set[Intent], changed: list[str], r: Reply
     ) -> Generator[list[ToolCall], Any, bool]:
         b = self.state.booking
+        if (Intent.DENY in intents or Intent.CANCEL in intents) and gives_up(utt.text):
+            # "never mind, I don't want it": let the held time go instead of asking what to fix.
+            yield [ToolCall("release_hold", {})]
+            b.clear_slot_choice()
+            b.active = False
+            b.awaiting = None
+            r.add(self.replies.get("released"))
+            r.add(self.replies.get("anything_else"))
+            return True
         if b.awaiting == "confirmation" and b.read_back_done and not changed:
             if Intent.AFFIRM in intents:
                 return (yield from self._commit(r))

@@ -95,7 +95,7 @@ class Policy(ExistingFlow):
         if st.transferred:
             r.add(self.replies.get("transfer_again"))
             return
-        if st.closing:
+        if st.time_up:
             r.add(self.replies.get("goodbye"))
             return
         utt = self._parse(text, b.awaiting)
@@ -171,7 +171,12 @@ class Policy(ExistingFlow):
                 r.add(self.replies.get("how_can_i_help"))
                 return
 
-        if Intent.GOODBYE in intents and not has_task and b.stage is not Stage.HELD:
+        confirming = b.awaiting == "confirmation" and Intent.AFFIRM in intents
+        if Intent.GOODBYE in intents and not has_task and not slot_values(utt) and not confirming:
+            if b.stage is Stage.HELD and b.hold_id is not None:
+                # Leaving without confirming: give the time back now, not when the line drops.
+                yield [ToolCall("release_hold", {})]
+                b.clear_slot_choice()
             st.closing = True
             r.add(self.replies.get("goodbye"))
             return

@@ -123,3 +123,15 @@ def unknown_doctor(text: str, clinic: ClinicInfo) -> str | None:
             continue
         return f"Doctor {word.capitalize()}"
     return None
+
+
+_GIVE_UP = re.compile(
+    r"\b(never ?mind|changed my mind|don'?t (want|need) (it|that|the appointment|an appointment)"
+    r"|forget (it|about it)|not anymore|no longer need)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_up(text: str) -> bool:
+    """The caller abandons the booking in progress ("never mind, I don't want it")."""
+    return bool(_GIVE_UP.search(text))
