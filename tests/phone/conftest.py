@@ -35,7 +35,9 @@ class PhoneStack:
         return path.read_text(errors="replace") if path.is_file() else ""
 
 
-@pytest.fixture(scope="session")
+# module scope: the stack (a second server + worker beside tests/e2e's) stops as soon as the
+# phone calls are done instead of at the end of the whole run
+@pytest.fixture(scope="module")
 def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneStack]:
     if shutil.which("sipp") is None:
         pytest.fail("sipp is missing: `make sysdeps` installs Debian's sip-tester")
