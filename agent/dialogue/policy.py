@@ -211,6 +211,16 @@ class Policy(ExistingFlow):
         """Parse for what was asked; if that finds nothing, try the neighbouring readings
         ("nine is good" answers an offer of times as a time, not as a selection)."""
         utt = self.parse(text, now=self.now(), expecting=expecting)
+        if expecting == "selection" and utt.time is None and utt.selection is None:
+            # After offering times, a bare hour ("ten works for me") names one of them.
+            as_time = self.parse(text, now=self.now(), expecting="time")
+            if as_time.time is not None:
+                return dataclasses.replace(
+                    utt,
+                    time=as_time.time,
+                    time_relation=as_time.time_relation,
+                    intents=utt.intents | {Intent.SELECT},
+                )
         if utt.intents - {Intent.UNKNOWN} or not expecting:
             return utt
         for alt in ALTERNATE_EXPECTING.get(expecting, ()):
