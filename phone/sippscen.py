@@ -53,10 +53,38 @@ def dtmf_pcap(path: Path, digits: str, *, payload_type: int = DTMF_PT) -> Path:
     return write_rtp_pcap(path, packets)
 
 
-def scenario_xml(steps: Sequence[Step], *, caller: str, work_dir: Path, codec: str = "PCMU") -> str:
+# The clinic hangs up (agent ended the call): wait for its BYE and answer 200 OK.
+_AWAIT_BYE = """  <recv request="BYE" timeout="120000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>
+"""
+
+
+def scenario_xml(
+    steps: Sequence[Step],
+    *,
+    caller: str,
+    work_dir: Path,
+    codec: str = "PCMU",
+    clinic_hangs_up: bool = False,
+) -> str:
+    """After the steps the patient hangs up (BYE), or with `clinic_hangs_up` waits up to
+    two minutes for the clinic's BYE (the call fails if it never comes)."""
     if codec not in PAYLOAD:
         raise ValueError(f"unknown G.711 codec {codec!r}")
     template = resources.files("phone").joinpath("scenarios/call.xml.tmpl").read_text()
+    if clinic_hangs_up:
+        head, _, rest = template.partition("<!--BYE-->")
+        template = head + _AWAIT_BYE + rest.partition("<!--/BYE-->")[2]
     return (
         template.replace("{caller}", caller)
         .replace("{payload}", str(PAYLOAD[codec]))

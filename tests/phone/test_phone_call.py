@@ -48,10 +48,18 @@ def patient_wavs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return wavs
 
 
-def place_call(stack: PhoneStack, steps: Sequence[Step], caller: str, work: Path) -> str:
+def place_call(
+    stack: PhoneStack,
+    steps: Sequence[Step],
+    caller: str,
+    work: Path,
+    *,
+    clinic_hangs_up: bool = False,
+) -> str:
     """Run one sipp call to completion; returns its Call-ID."""
     scenario = work / "call.xml"
-    scenario.write_text(scenario_xml(steps, caller=caller, work_dir=work))
+    xml = scenario_xml(steps, caller=caller, work_dir=work, clinic_hangs_up=clinic_hangs_up)
+    scenario.write_text(xml)
     sip_port = _free_udp_pair()
     argv = sipp_argv(
         scenario, stack.sip_target, local_port=sip_port, media_port=sip_port + 2, trace_dir=work
@@ -203,3 +211,17 @@ def test_dtmf_zero_reaches_staff_as_a_callback_request(
 
     # no staff number is configured on this machine: the hand-off is a callback request
     assert caller in asyncio.run(callbacks())
+
+
+def test_silent_caller_is_asked_then_the_clinic_hangs_up(
+    phone_stack: PhoneStack, tmp_path: Path
+) -> None:
+    """Silence timeout end to end: "are you still there?", goodbye, the agent leaves, and
+    the gateway sends BYE (sipp's call fails unless that BYE arrives)."""
+    caller = "+15550002222"
+    call_id = place_call(phone_stack, [("wait", 500)], caller, tmp_path, clinic_hangs_up=True)
+    assert re.search(rf"call {re.escape(call_id)}: hanging up", phone_stack.log("phone"))
+    record = asyncio.run(wait_for_call(phone_stack.database_url, caller))
+    agent_lines = " ".join(t["text"] for t in record.transcript if t["role"] == "agent")
+    assert "still there" in agent_lines and "end the call" in agent_lines, record.transcript
+    assert record.outcome != "booked"
