@@ -21,6 +21,7 @@ from livekit.agents import JobContext, JobProcess, WorkerOptions, cli
 from livekit.agents.voice.events import CloseEvent, CloseReason
 
 from agent.call import Call, CallOptions, build_call
+from agent.dialogue.replies import FREQUENT, Replies
 from booking import BookingService
 
 log = logging.getLogger("agent.worker")
@@ -47,12 +48,27 @@ def prewarm(proc: JobProcess) -> None:
         return
     with _lower_priority(PREWARM_NICENESS):
         speech_prewarm(proc)
+        _warm_fixed_phrases(proc)
     try:
         from agent.nlu import warm
 
         warm()  # dateparser's first call is slow; pay it before the first caller
     except ImportError:
         pass
+
+
+def _warm_fixed_phrases(proc: JobProcess) -> None:
+    """Synthesise the engine's fixed sentences once, so they play from memory."""
+    speech = proc.userdata.get("speech") or {}
+    caches = [v for k, v in speech.items() if k.startswith("phrases_") and hasattr(v, "warm_sync")]
+    if not caches:
+        return
+    phrases = Replies.load().fixed_phrases(FREQUENT)
+    for cache in caches:
+        try:
+            cache.warm_sync(phrases)
+        except Exception:  # a voice that cannot say one phrase must not stop the worker
+            log.exception("warming fixed phrases failed")
 
 
 @contextmanager

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 DEFAULT_REPLIES = Path(__file__).resolve().parents[2] / "prompts" / "replies.yaml"
+# The lines said most often, synthesised at prewarm so they play without TTS latency.
+FREQUENT = (
+    "how_can_i_help",
+    "anything_else",
+    "goodbye",
+    "not_understood",
+    "filler",
+    "transfer",
+    "ask_name_and_dob",
+    "ask_name",
+    "ask_dob",
+    "ask_selection",
+    "what_to_change",
+    "unclear_line",
+    "still_there",
+)
 
 
 class RepliesError(ValueError):
@@ -49,3 +67,14 @@ class Replies:
             return template.format(**values)
         except KeyError as e:
             raise RepliesError(f"reply {key!r} needs value {e}") from None
+
+    def fixed_phrases(self, keys: Iterable[str] | None = None) -> list[str]:
+        """Sentences that never change (no placeholders), of `keys` or of every template."""
+        out: list[str] = []
+        chosen = self._templates if keys is None else {k: self._templates[k] for k in keys}
+        for variants in chosen.values():
+            for template in variants:
+                for sentence in re.split(r"(?<=[.?!])\s+", template):
+                    if sentence and "{" not in sentence and sentence not in out:
+                        out.append(sentence)
+        return out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent import clinic_facts
-from agent.dialogue.replies import DEFAULT_REPLIES, Replies, RepliesError
+from agent.dialogue.replies import DEFAULT_REPLIES, FREQUENT, Replies, RepliesError
 from booking import load_clinic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +53,11 @@ def test_clinic_facts_come_from_the_clinic_file() -> None:
     assert "check with your insurer" in clinic_facts.answer("insurance", clinic, insurer="Acme")
     assert clinic.address in clinic_facts.answer("address", clinic)
     assert "don't have" in clinic_facts.answer("weather", clinic)
+
+
+def test_fixed_phrases_have_no_placeholders() -> None:
+    phrases = Replies.load().fixed_phrases(FREQUENT)
+    assert "Let me check that." in phrases
+    assert "Is there anything else I can help you with?" in phrases
+    assert all("{" not in p for p in phrases)
+    assert len(phrases) == len(set(phrases))
