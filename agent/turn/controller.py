@@ -30,6 +30,7 @@ from .eot import wrap_turn_detector
 from .gate import CheckAfter, Effect, Forward, Interrupt, OverlapGate, Resume
 from .metrics import TurnMetrics
 from .presets import (
+    FIRST_VAD_WINDOW_S,
     TurnPreset,
     preset_from_env,
     session_kwargs,
@@ -318,6 +319,20 @@ class InterruptionController:
             except Exception:
                 logger.exception("interrupt listener failed")
 
+    def _pause_now(self) -> None:
+        """Pause on the VAD's start-of-speech event itself, one inference window before the
+        framework's own check (`min_duration`) would; same framework path, so its state
+        (paused speech, resume timer) stays consistent."""
+        if self.preset.pause_after_s > FIRST_VAD_WINDOW_S or self._session is None:
+            return
+        activity = getattr(self._session, "_activity", None)
+        pause = getattr(activity, "_interrupt_by_audio_activity", None)
+        if callable(pause):
+            try:
+                pause()
+            except Exception:  # never let an optimisation break the call
+                logger.exception("early pause failed")
+
     def _resume_soon(self) -> None:
         # after the framework's own end-of-speech handler, which (re)arms its slow resume timer
         try:
@@ -374,6 +389,7 @@ class InterruptionController:
             agent_speaking = self._agent_audible()
             if agent_speaking and self.preset.barge_in:
                 self._metrics.record("barge_in_onset", now)
+                self._pause_now()
             self._run(self._gate.on_user_speech_start(now, agent_speaking=agent_speaking))
         elif ev.old_state == "speaking":
             self._user_ended = now

@@ -21,8 +21,13 @@ class FakeActivity:
         self._paused_speech: Any = None
         self.resume_timers: list[float] = []
 
+        self.pauses = 0
+
     def _start_false_interruption_timer(self, timeout: float) -> None:
         self.resume_timers.append(timeout)
+
+    def _interrupt_by_audio_activity(self) -> None:
+        self.pauses += 1
 
 
 class FakeSession(rtc.EventEmitter[str]):
@@ -110,6 +115,7 @@ async def test_backchannel_over_the_agent_is_dropped_and_the_agent_resumes() -> 
     h.session.set_user("speaking", "listening")
     await asyncio.sleep(0)  # the resume runs after the framework's own EOS handler
     assert h.session._activity.resume_timers == [0.0]
+    assert h.session._activity.pauses == 1  # paused on the VAD's start-of-speech event
     assert h.session.interrupts == 0
     await h.close()
     assert h.received == []
