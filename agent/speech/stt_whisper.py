@@ -68,6 +68,9 @@ class WhisperOptions:
     interim_interval_s: float = 1.0
     sphinx_step_ms: int = 160  # feed pocketsphinx this much audio at a time
     noise_suppression: bool = False  # rnnoise on the input before VAD and whisper
+    # Background talkers (TV, babble) are quieter than the caller: audio this many dB below the
+    # caller's level is cut from utterance edges, and whole quieter segments are not decoded.
+    background_margin_db: float = 9.0
     context_chars: int = 120  # previous finals fed back as prompt (continuity)
     vocabulary: tuple[str, ...] = field(default_factory=tuple)
 
@@ -165,6 +168,11 @@ class WhisperSTT(stt.STT):
         return WhisperStream(stt=self, conn_options=conn_options)
 
 
+def _dbfs(window: np.ndarray) -> float:
+    rms = float(np.sqrt(np.mean(np.square(window.astype(np.float32) / 32768.0))))
+    return 20.0 * float(np.log10(max(rms, 1e-6)))
+
+
 def _speech_data(result: Transcript, language: str, start: float, end: float) -> stt.SpeechData:
     return stt.SpeechData(
         language=LanguageCode(language),
@@ -190,6 +198,8 @@ class WhisperStream(stt.RecognizeStream):
         self._speech_run = 0
         self._in_speech = False
         self._utt: list[np.ndarray] = []
+        self._levels: list[float] = []  # dBFS per window of _utt
+        self._speaker_level: float | None = None  # loudness of the caller's accepted speech
         self._utt_start_window = 0
         self._silence_ms = 0
         self._last_interim_len = 0
@@ -247,6 +257,7 @@ class WhisperStream(stt.RecognizeStream):
             return
 
         self._utt.append(window)
+        self._levels.append(_dbfs(window))
         if prob < opts.deactivation_threshold:
             self._silence_ms += _WINDOW_MS
         else:
@@ -265,15 +276,17 @@ class WhisperStream(stt.RecognizeStream):
         if self._silence_ms >= opts.speculative_silence_ms and self._speculative is None:
             self._speculative_len = len(self._utt)
             self.stats["speculative"] += 1
-            self._speculative = asyncio.create_task(
-                self._whisper.transcribe_pcm(np.concatenate(self._utt), self._prompt_context)
-            )
+            if not self._is_background():
+                self._speculative = asyncio.create_task(
+                    self._whisper.transcribe_pcm(self._speech_audio(), self._prompt_context)
+                )
             return
         self._maybe_interim()
 
     def _start_utterance(self) -> None:
         self._in_speech = True
         self._utt = list(self._preroll)
+        self._levels = [_dbfs(w) for w in self._utt]
         self._preroll.clear()
         self._utt_start_window = self._windows_seen - len(self._utt)
         self._silence_ms = 0
@@ -364,6 +377,35 @@ class WhisperStream(stt.RecognizeStream):
 
         task.add_done_callback(_emit)
 
+    def _utterance_level(self) -> float:
+        """Loudness of the utterance's voiced part: 80th percentile of window levels."""
+        if not self._levels:
+            return -120.0
+        return float(np.percentile(self._levels, 80))
+
+    def _is_background(self) -> bool:
+        margin = self._opts.background_margin_db
+        return (
+            margin > 0
+            and self._speaker_level is not None
+            and self._utterance_level() < self._speaker_level - margin
+        )
+
+    def _speech_audio(self) -> np.ndarray:
+        """The utterance without quiet edges (trailing silence, babble glued after the words)."""
+        margin = self._opts.background_margin_db
+        n = len(self._utt)
+        first, last = 0, n - 1
+        if margin > 0 and n:
+            floor = self._utterance_level() - margin
+            loud = [i for i, lv in enumerate(self._levels) if lv >= floor]
+            if loud:
+                first, last = loud[0], loud[-1]
+        # Keep ~160 ms before and ~200 ms after: soft onsets, and room after the last word.
+        start = max(0, first - 5)
+        end = min(n, last + 1 + 200 // _WINDOW_MS)
+        return np.concatenate(self._utt[start:end])
+
     def _span(self, n_windows: int) -> tuple[float, float]:
         start = self.start_time_offset + self._utt_start_window * _WINDOW / SAMPLE_RATE
         return start, start + n_windows * _WINDOW / SAMPLE_RATE
@@ -374,20 +416,25 @@ class WhisperStream(stt.RecognizeStream):
         utt = self._utt
         trailing = self._silence_ms // _WINDOW_MS
         result: Transcript | None = None
-        if speculative is not None and self._speculative_len <= len(utt):
+        level = self._utterance_level()
+        if self._is_background():
+            result = Transcript("", 0.0, 0.0, 1.0, 0.0, len(utt) * _WINDOW_MS / 1000, "background")
+            self.stats["background"] = self.stats.get("background", 0) + 1
+        if result is None and speculative is not None and self._speculative_len <= len(utt):
             with contextlib.suppress(asyncio.CancelledError):
                 result = await speculative
         if result is None:
-            # Keep ~200 ms of the trailing silence: whisper likes a little room after words.
-            keep = len(utt) - max(0, trailing - 200 // _WINDOW_MS)
-            result = await self._whisper.transcribe_pcm(
-                np.concatenate(utt[:keep]), self._prompt_context
-            )
+            result = await self._whisper.transcribe_pcm(self._speech_audio(), self._prompt_context)
+        if result.accepted:
+            previous = self._speaker_level
+            # Follow the caller getting quieter slowly; jump up at once when louder.
+            self._speaker_level = level if previous is None else max(level, previous - 1.0)
         start, end = self._span(len(utt) - trailing)
         request_id = self._request_id
         self.stats["finals"] += 1
         self._in_speech = False
         self._utt = []
+        self._levels = []
         self._speech_run = 0
         self._silence_ms = 0
         self._vad.reset()
