@@ -148,13 +148,16 @@ class MediaBridge:
         await self.room.local_participant.publish_track(
             track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
         )
-        self._spawn(self._send_loop())
         self._spawn(self._capture_loop())
-        self._spawn(self._watch_agent())
+        self._spawn(self._call_cap())
         log.info(
             "call %s from %s joined room %s",
             self.info.call_id, mask_number(self.info.caller), self.room_name,
         )  # fmt: skip
+
+    def answered(self) -> None:
+        """The 200 OK is out: start our RTP stream (agent audio buffered so far included)."""
+        self._spawn(self._send_loop())
 
     # --- caller → room -------------------------------------------------------------
     def on_rtp(self, data: bytes, addr: tuple[str, int]) -> None:
@@ -236,7 +239,7 @@ class MediaBridge:
             n += 1
             await asyncio.sleep(max(0.0, start + n * 0.02 - time.monotonic()))
 
-    async def _watch_agent(self) -> None:
+    async def _call_cap(self) -> None:
         await asyncio.sleep(self.options.max_call_s)
         self.on_remote_end("gateway call cap")
 

@@ -218,6 +218,7 @@ class SipGateway(asyncio.DatagramProtocol):
         )  # fmt: skip
         dialog.answered = True
         self._send(dialog.final, dialog.addr)
+        bridge.answered()
         self._spawn(self._retransmit_until_ack(dialog))
 
     async def _reject(self, dialog: Dialog, status: int) -> None:
