@@ -160,3 +160,15 @@ async def test_noise_suppression_path_keeps_words(whisper: WhisperEngine, say: S
         e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
     )
     assert {"vaccination", "son"} <= words(text)
+
+
+async def test_quieter_background_talker_is_not_transcribed(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    caller = say("I need a checkup on Monday.", pad_s=0.6)
+    background = (say("The weather will be sunny tomorrow.", pad_s=0.6) * 0.1).astype(np.int16)
+    events = await _stream(WhisperSTT(engine=whisper), np.concatenate([caller, background]), False)
+    finals = [e for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT]
+    text = " ".join(e.alternatives[0].text for e in finals)
+    assert {"checkup", "monday"} <= words(text)
+    assert not {"weather", "sunny"} & words(text), text
