@@ -24,6 +24,7 @@ from agent.booking_agent import BookingAgent
 from agent.dialogue.engine import DialogueEngine
 from agent.dialogue.policy import Policy
 from agent.dialogue.replies import Replies
+from agent.dialogue.words import transfer_reply
 from agent.nlu import parse
 from agent.prompts import load_template
 from agent.record import CallRecorder
@@ -134,7 +135,7 @@ class Call:
         self.recorder.event("transfer", reason=reason)
         if self._started:
             await self.session.interrupt(force=True)
-            await self.session.say(self.replies.get("transfer"))
+            await self.session.say(self.replies.get(transfer_reply(self.state.transfer_how)))
 
     async def _time_cap(self) -> None:
         await asyncio.sleep(self.options.max_call_s)

@@ -195,6 +195,7 @@ class DialogueState:
     memory: Memory = field(default_factory=Memory)
     transferred: bool = False
     transfer_reason: str | None = None
+    transfer_how: str | None = None  # "transferred" | "callback" on live calls; None in sims
     closing: bool = False  # the agent said goodbye (the caller may still go on)
     time_up: bool = False  # the call time cap was reached: only goodbyes from now
     misunderstood: int = 0  # consecutive turns nothing was understood
@@ -251,6 +252,7 @@ class DialogueState:
             "memory": self.memory.to_dict(),
             "transferred": self.transferred,
             "transfer_reason": self.transfer_reason,
+            "transfer_how": self.transfer_how,
             "turns": self.turns,
             "refusals": self.refusals,
         }

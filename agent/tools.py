@@ -360,7 +360,10 @@ class BookingTools:
         if self.state.booking.hold_id is not None and self.state.booking.task is Task.BOOK:
             await self._release_current()
         if first and self.staff_handoff is not None:
-            await self.staff_handoff(reason or "caller asked for staff")
+            how = await self.staff_handoff(reason or "caller asked for staff")
+            self.state.transfer_how = how if isinstance(how, str) else None
+        if self.state.transfer_how == "callback":
+            return "No one can take the call now: staff will call the caller back."
         return "Transferring the caller to staff."
 
     def _now(self) -> datetime:

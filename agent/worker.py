@@ -164,7 +164,7 @@ def _wire_phone(
 
     is_sip = participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
 
-    async def handoff(reason: str) -> None:
+    async def handoff(reason: str) -> str:
         out = await reach_staff(
             book=booking,
             reason=reason,
@@ -174,6 +174,7 @@ def _wire_phone(
             line=JobContextLine(ctx) if is_sip else None,
         )
         call.recorder.event("staff_handoff", how=out.how, detail=out.detail, id=out.callback_id)
+        return str(out.how)
 
     call.ops.staff_handoff = handoff
     if is_sip:

@@ -24,6 +24,7 @@ from agent.dialogue.words import (
     plausible_name,
     slot_values,
     spelled_word,
+    transfer_reply,
     unknown_doctor,
     visit_label,
 )
@@ -123,7 +124,7 @@ class Policy(ExistingFlow):
             return
         if Intent.TRANSFER in intents:
             yield [ToolCall("transfer_to_staff", {"reason": text})]
-            r.add(self.replies.get("transfer"))
+            r.add(self.replies.get(transfer_reply(st.transfer_how)))
             return
 
         side_topics = [t for i, t in SIDE_INTENTS.items() if i in intents]

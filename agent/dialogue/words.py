@@ -135,3 +135,8 @@ _GIVE_UP = re.compile(
 def gives_up(text: str) -> bool:
     """The caller abandons the booking in progress ("never mind, I don't want it")."""
     return bool(_GIVE_UP.search(text))
+
+
+def transfer_reply(how: str | None) -> str:
+    """Reply key after a staff hand-off: a callback must not sound like a live transfer."""
+    return "transfer_callback" if how == "callback" else "transfer"

@@ -95,3 +95,22 @@ async def test_corrections_reach_the_record(booking_service: BookingService) -> 
     ]
     assert record.transcript[-1]["track"] == "correction"
     assert record.outcome == "no_booking"
+
+
+async def test_a_callback_handoff_is_not_announced_as_a_transfer(
+    booking_service: BookingService,
+) -> None:
+    call = build_call(booking=booking_service, session_id="c6", options=OPTS)
+    reasons: list[str] = []
+
+    async def handoff(reason: str) -> str:  # the worker's phone hand-off, at its seam
+        reasons.append(reason)
+        return "callback"
+
+    call.ops.staff_handoff = handoff
+    await call.start()
+    await call.session.run(user_input="Can I talk to a real person please?")
+    record = await call.finish()
+    assert reasons == ["Can I talk to a real person please?"]
+    assert "call you back" in record.transcript[-1]["text"]
+    assert record.outcome == "transferred" and record.state["transfer_how"] == "callback"
