@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any
 
+from .partials import warm_pool
 from .phrase_cache import DEFAULT_PHRASES, PhraseCache
 from .profile import SpeechProfile
 from .turn_models import load_turn_detector, load_vad
@@ -33,6 +34,8 @@ def load_speech_models(
 
         engine.transcribe(np.zeros(16000, dtype=np.float32))
         shared["whisper"] = engine
+        # pocketsphinx decoders for interim words take ~0.5 s each to create; have two ready.
+        warm_pool(2)
     if profile.tts in ("piper", "espeak"):
         cache = PhraseCache(get_voice(profile.tts))
         cache.warm_sync(phrases)
