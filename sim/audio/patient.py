@@ -40,7 +40,8 @@ class PatientOptions:
     frame_ms: int = 20
     floor_dbfs: float = nz.FLOOR_DBFS
     reply_timeout_s: float = 10.0  # the agent never answered: go on anyway
-    max_call_s: float = 300.0
+    idle_timeout_s: float = 30.0  # the agent never went quiet: go on anyway
+    max_call_s: float = 240.0
     seed: int = 7
 
 
@@ -289,10 +290,13 @@ class VirtualPatient:
                 answered = False
                 break
             await self._next_frame()
+        waited_from = self._clock.now()
         while True:
             idle = self._idle_since
             if idle is not None and self._clock.now() - idle >= gap_ms / 1000:
                 return answered
+            if self._clock.now() - waited_from > self.opts.idle_timeout_s:
+                return False  # the agent never went quiet (e.g. answering a noisy line)
             await self._next_frame()
 
     async def _wait_for_barge_in(self, rec: StepRecord, barge_in_ms: int) -> None:
