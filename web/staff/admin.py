@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web.staff.auth import session_of
 from web.staff.context import Console
 from web.staff.forms import read_form
 from web.staff.store import StaffError, StaffSession
@@ -39,9 +40,6 @@ def admin_router(
     console: Console, admin_session: Callable[..., Awaitable[StaffSession]]
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False, dependencies=[Depends(admin_session)])
-
-    def session_of(request: Request) -> StaffSession:
-        return request.state.staff_session  # type: ignore[no-any-return]
 
     async def users_page(
         request: Request, error: str | None = None, status: int = 200

@@ -25,6 +25,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def session_of(request: Request) -> StaffSession:
+    """The session the page guard checked for this request (it runs before every route)."""
+    return request.state.staff_session  # type: ignore[no-any-return]
+
+
 def page_guards(
     console: Console,
 ) -> tuple[Callable[..., Awaitable[StaffSession]], Callable[..., Awaitable[StaffSession]]]:

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from booking import BookingError
 from web.staff import actions, timeline
+from web.staff.auth import session_of
 from web.staff.context import CONSOLE_HEADERS, Console
 from web.staff.errors import message_for, status_for
 from web.staff.forms import read_form
@@ -37,9 +38,6 @@ def console_router(
 ) -> APIRouter:
     # Every route here requires a session; unsafe methods also a CSRF token (see auth.py).
     router = APIRouter(include_in_schema=False, dependencies=[Depends(staff_session)])
-
-    def session_of(request: Request) -> StaffSession:
-        return request.state.staff_session  # type: ignore[no-any-return]
 
     async def board_page(
         request: Request,
@@ -123,30 +121,21 @@ def console_router(
             f"/staff/bookings?day={appt.slot.start.date()}&notice=added", status_code=303
         )
 
-    @router.get("/staff/bookings/{appointment_id}")
-    async def booking_page(request: Request, appointment_id: str) -> HTMLResponse:
-        svc = console.booking()
-        try:
-            appt = await svc.get_appointment(appointment_id)
-        except BookingError as err:
-            raise HTTPException(status_code=status_for(err), detail="no such booking") from None
-        return console.render(
-            request,
-            "booking.html",
-            session_of(request),
-            appt=appt,
-            notice=NOTICES.get(request.query_params.get("notice", "")),
-            error=None,
-        )
-
-    async def booking_error(
-        request: Request, appointment_id: str, err: BookingError
+    async def render_booking(
+        request: Request, appointment_id: str, err: BookingError | None = None
     ) -> HTMLResponse:
+        """One booking's page; with `err`, the page again after a failed change to it."""
         svc = console.booking()
         try:
             appt = await svc.get_appointment(appointment_id)
-        except BookingError:
-            raise HTTPException(status_code=404, detail="no such booking") from None
+        except BookingError as lookup_err:
+            status = status_for(lookup_err) if err is None else 404
+            raise HTTPException(status_code=status, detail="no such booking") from None
+        if err is None:
+            notice = NOTICES.get(request.query_params.get("notice", ""))
+            return console.render(
+                request, "booking.html", session_of(request), appt=appt, notice=notice, error=None
+            )
         return console.render(
             request,
             "booking.html",
@@ -157,13 +146,17 @@ def console_router(
             error=message_for(err),
         )
 
+    @router.get("/staff/bookings/{appointment_id}")
+    async def booking_page(request: Request, appointment_id: str) -> HTMLResponse:
+        return await render_booking(request, appointment_id)
+
     @router.post("/staff/bookings/{appointment_id}/cancel")
     async def cancel(request: Request, appointment_id: str) -> Response:
         svc = console.booking()
         try:
             appt = await svc.cancel(appointment_id)
         except BookingError as err:
-            return await booking_error(request, appointment_id, err)
+            return await render_booking(request, appointment_id, err)
         log.info("staff %s cancelled booking %s", session_of(request).user.username, appt.id)
         console.on_booking_change()
         return RedirectResponse(
@@ -180,7 +173,7 @@ def console_router(
                 svc, appointment_id, start, session_of(request).user.username
             )
         except BookingError as err:
-            return await booking_error(request, appointment_id, err)
+            return await render_booking(request, appointment_id, err)
         log.info(
             "staff %s moved booking %s -> %s",
             session_of(request).user.username,
