@@ -130,9 +130,15 @@ def is_backchannel(text: str) -> bool:
     return is_backchannel_words(normalize(text))
 
 
+# glue words that carry nothing on their own ("and", "the"): an STT's filler around a hum
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    "and the a an so well then also just like is it that's this".split()
+)
+
+
 def content_words(words: list[str]) -> list[str]:
-    """Words that are not backchannel tokens."""
-    return [w for w in words if w not in _BACKCHANNEL_TOKENS]
+    """Words that are neither backchannel tokens nor glue words."""
+    return [w for w in words if w not in _BACKCHANNEL_TOKENS and w not in FUNCTION_WORDS]
 
 
 def has_stop_cue(words: list[str]) -> bool:
@@ -160,7 +166,7 @@ def is_garbled_backchannel(words: list[str]) -> bool:
     content = content_words(words)
     strong = [w for w in words if w not in content and w not in _WEAK_TOKENS]
     return (
-        0 < len(words) <= 3
+        0 < len(words) <= 4
         and bool(strong)
         and len(content) == 1
         and len(words) > len(content)

@@ -84,11 +84,15 @@ def test_a_long_run_of_backchannel_words_takes_the_floor() -> None:
     assert classify_overlap(words, 3.0, -20.0, final=True) == "interruption"
 
 
-@pytest.mark.parametrize("text", ["Sure. Kare.", "okay gottit", "yeah, right, hm"])
+@pytest.mark.parametrize(
+    "text", ["Sure. Kare.", "okay gottit", "yeah, right, hm", "And mechan, okay?"]
+)
 def test_a_backchannel_with_one_stray_token_is_still_a_backchannel(text: str) -> None:
     assert classify_overlap(text, 0.9, -25.0, final=True) == "backchannel"
 
 
-@pytest.mark.parametrize("text", ["Sure, Thursday.", "okay, 3 pm", "Yeah, the earliest"])
+@pytest.mark.parametrize(
+    "text", ["Sure, Thursday.", "okay, 3 pm", "Yeah, the earliest", "And Tuesday, okay?"]
+)
 def test_a_backchannel_word_with_a_booking_word_is_an_interruption(text: str) -> None:
     assert classify_overlap(text, 0.9, -25.0, final=True) == "interruption"
