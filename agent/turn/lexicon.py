@@ -164,7 +164,7 @@ _WEAK_TOKENS: frozenset[str] = frozenset({"i", "see", "all", "got", "it", "uh", 
 def is_garbled_backchannel(words: list[str]) -> bool:
     """A backchannel word plus one stray token the STT made up ("sure kare" for "sure, got it")."""
     content = content_words(words)
-    strong = [w for w in words if w not in content and w not in _WEAK_TOKENS]
+    strong = [w for w in words if w in _BACKCHANNEL_TOKENS and w not in _WEAK_TOKENS]
     return (
         0 < len(words) <= 4
         and bool(strong)

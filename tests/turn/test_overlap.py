@@ -96,3 +96,7 @@ def test_a_backchannel_with_one_stray_token_is_still_a_backchannel(text: str) ->
 )
 def test_a_backchannel_word_with_a_booking_word_is_an_interruption(text: str) -> None:
     assert classify_overlap(text, 0.9, -25.0, final=True) == "interruption"
+
+
+def test_a_stray_word_without_any_backchannel_is_not_a_backchannel() -> None:
+    assert classify_overlap("and mechan", 0.8, -20.0, final=True) == "interruption"
