@@ -25,6 +25,7 @@ from agent.dialogue.engine import DialogueEngine
 from agent.dialogue.policy import Policy
 from agent.dialogue.replies import Replies
 from agent.dialogue.words import transfer_reply
+from agent.keypad import DobKeypad
 from agent.nlu import parse
 from agent.prompts import load_template
 from agent.record import CallRecorder
@@ -51,6 +52,7 @@ class CallOptions:
     record_audio: bool = False  # the worker turns it on when the clinic records calls
     recordings_dir: Path = Path("var/recordings")
     max_tool_steps: int = 8  # tool rounds per turn (search, then hold, ...)
+    keypad: bool = False  # the caller can type digits (phone line; sims): DOB by keypad
     replies_path: Path | None = None
     instructions_path: Path | None = None
 
@@ -89,6 +91,8 @@ class Call:
         self.clock = clock
         self.options = options
         self.turn = turn  # agent.turn.InterruptionController (audio calls) or None
+        self._keypad = DobKeypad(lambda: self.clock.now().date())
+        self.state.keypad_available = options.keypad
         self.started_at = clock.now()
         self.recorder = CallRecorder(session, started_at=self.started_at)
         self.record: CallRecord | None = None
@@ -127,8 +131,27 @@ class Call:
         if self.turn is not None:
             for d in digits:
                 self.turn.on_dtmf(d)  # stops the agent's audio at once
+        if self.state.keypad_dob:
+            await self._keypad_dob(digits)
+            return
         if "0" in digits and not self.state.transferred:
             await self.transfer("caller pressed 0")
+
+    async def _keypad_dob(self, digits: str) -> None:
+        """Digits typed after the keypad prompt: a date of birth as MMDDYYYY."""
+        for key in digits:
+            result = self._keypad.feed(key)
+            if result is None:
+                continue
+            if result.value is not None:
+                self.state.keypad_dob = False
+                d = result.value
+                # The typed date goes in as the patient's words, through the same dialogue.
+                await self.session.generate_reply(
+                    user_input=f"My date of birth is {d:%B} {d.day}, {d.year}"
+                )
+            elif result.problem:
+                await self.session.say(result.problem)
 
     async def transfer(self, reason: str) -> None:
         await self.ops.transfer_to_staff(reason)

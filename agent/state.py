@@ -65,6 +65,7 @@ class BookingTrack:
     name_failures: int = 0
     visit_type_asked: bool = False
     asked_last_name: bool = False
+    dob_failures: int = 0
     awaiting: str | None = None  # what the agent asked last (nlu `expecting`)
     active: bool = False  # the patient has asked for something on this track
 
@@ -197,6 +198,8 @@ class DialogueState:
     transfer_reason: str | None = None
     transfer_how: str | None = None  # "transferred" | "callback" on live calls; None in sims
     closing: bool = False  # the agent said goodbye (the caller may still go on)
+    keypad_available: bool = False  # the caller has a keypad (phone line, sims)
+    keypad_dob: bool = False  # digits now spell a date of birth (MMDDYYYY), not commands
     time_up: bool = False  # the call time cap was reached: only goodbyes from now
     misunderstood: int = 0  # consecutive turns nothing was understood
     turns: int = 0

@@ -144,7 +144,10 @@ async def entrypoint(ctx: JobContext) -> None:
         caller=_caller(participant),
         engines=engines,
         preset=os.environ.get("TURN_PRESET") or None,
-        options=CallOptions(record_audio=record_audio),
+        options=CallOptions(
+            record_audio=record_audio,
+            keypad=participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP,
+        ),
     )
     _wire_room(ctx, call, participant)
     _wire_phone(ctx, call, participant, booking)

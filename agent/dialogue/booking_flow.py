@@ -374,7 +374,11 @@ class BookingFlow(PolicyBase):
             return
         if b.date_of_birth is None:
             b.awaiting = "date_of_birth"
-            r.add(self.replies.get("ask_dob"))
+            if self.state.keypad_available and b.dob_failures >= 2:
+                self.state.keypad_dob = True
+                r.add(self.replies.get("keypad_dob"))
+            else:
+                r.add(self.replies.get("ask_dob"))
             return
         r.add(self._read_back())
 

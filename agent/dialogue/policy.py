@@ -379,6 +379,8 @@ class Policy(ExistingFlow):
         elif utt.day is not None and b.awaiting == "date_of_birth":
             if plausible_dob(utt.day, today):
                 updates["date_of_birth"] = utt.day
+        if b.awaiting == "date_of_birth" and "date_of_birth" not in updates:
+            b.dob_failures += 1  # after two misses a phone caller may type it instead
         if utt.phone:
             updates["phone"] = utt.phone
         if Intent.ANY_TIME in utt.intents:
