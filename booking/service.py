@@ -307,10 +307,7 @@ class BookingService:
             hold_id = (
                 await conn.execute(
                     sa.select(h.id).where(
-                        h.session_id == session_id,
-                        h.status == "held",
-                        h.expires_at > now,
-                        h.provider_id == slot.provider_id,
+                        *_own_live_holds(session_id, slot.provider_id, now),
                         h.start_at == slot.start,
                         h.end_at == slot.end,
                         h.visit_type == slot.visit_type,
@@ -699,10 +696,7 @@ class BookingService:
             (
                 await conn.execute(
                     sa.select(t.holds).where(
-                        h.session_id == session_id,
-                        h.status == "held",
-                        h.expires_at > now,
-                        h.provider_id == slot.provider_id,
+                        *_own_live_holds(session_id, slot.provider_id, now),
                         h.start_at < slot.end,
                         h.end_at > slot.start,
                     )
@@ -824,3 +818,16 @@ def _check_patient(patient: PatientInfo, now: datetime) -> None:
         raise InvalidRequest(
             f"implausible date of birth {dob}", "Could you tell me your date of birth again?"
         )
+
+
+def _own_live_holds(
+    session_id: str, provider_id: str, now: datetime
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """Where-clauses for the session's unexpired holds with one provider."""
+    h = t.holds.c
+    return (
+        h.session_id == session_id,
+        h.status == "held",
+        h.expires_at > now,
+        h.provider_id == provider_id,
+    )
