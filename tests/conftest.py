@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from support.ci import skip_or_fail
 
 from booking import BookingService, FixedClock
 from booking.pgserver import PgServer, PostgresUnavailable, temp_postgres
@@ -25,9 +25,7 @@ def pg_server() -> Iterator[PgServer]:
         with temp_postgres() as server:
             yield server
     except PostgresUnavailable as e:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(str(e))
-        pytest.skip(str(e))
+        skip_or_fail(str(e))
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from e2e_stack import Stack
+from support.chromium import CHROMIUM
 
 from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig, services
 from scripts.supervisor import StartError, Supervisor, SupervisorOptions, free_port
 
 ARTIFACTS = ROOT / "var" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 FRONTEND_STAMP = ROOT / "web" / "frontend" / "node_modules" / ".installed"
 
 

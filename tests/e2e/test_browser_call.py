@@ -15,6 +15,7 @@ import pytest
 from e2e_patient import write_wav
 from e2e_stack import Stack
 from playwright.async_api import BrowserContext, ConsoleMessage, Page, async_playwright, expect
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from agent.speech import synthesize_to_pcm
 from scripts.stack import ROOT, web_service
@@ -22,22 +23,11 @@ from scripts.supervisor import Supervisor, SupervisorOptions, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 WAV_RATE = 48000
 LEAD_SILENCE_S = 10.0  # let the greeting play before the patient speaks
 REPEAT_AFTER_S = 20.0
 REQUEST = "Hi, I'd like to book a checkup with Doctor Patel next Tuesday morning."
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
+MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
 
 
 def fake_mic_wav(path: Path) -> Path:
@@ -68,7 +58,7 @@ async def open_browser(
             str(tmp_path / "profile"),  # a new, empty profile
             executable_path=CHROMIUM,
             headless=True,
-            args=[*CHROMIUM_ARGS, *extra_args],
+            args=[*CHROMIUM_ARGS, *MEDIA_ARGS, *extra_args],
             viewport={"width": 420, "height": 860},  # a phone-sized screen
         )
         page = context.pages[0] if context.pages else await context.new_page()

@@ -208,6 +208,33 @@ class LiveApp:
         assert r.status_code == 200 and r.url.endswith("/staff/bookings"), (r.status_code, r.url)
         return s, csrf_of(r.text)
 
+    def api_book(
+        self,
+        username: str,
+        provider_id: str,
+        visit_type: str,
+        start: str,
+        name: str,
+        dob: str,
+        phone: str | None = None,
+    ) -> requests.Response:
+        """POST /api/v1/bookings with `username`'s API token (dates as ISO text)."""
+        body = {
+            "provider_id": provider_id,
+            "visit_type": visit_type,
+            "start": start,
+            "patient_name": name,
+            "patient_dob": dob,
+        }
+        if phone is not None:
+            body["patient_phone"] = phone
+        return requests.post(
+            self.base + "/api/v1/bookings",
+            headers={"Authorization": "Bearer " + self.tokens[username]},
+            json=body,
+            timeout=10,
+        )
+
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)

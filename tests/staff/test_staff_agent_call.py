@@ -8,7 +8,6 @@ import re
 from datetime import datetime
 from datetime import time as dtime
 
-import pytest
 from staff_live import STAFF, LiveApp
 
 from booking import BookingService, CallRecord, FixedClock
@@ -40,7 +39,6 @@ async def phone_call(live: LiveApp) -> CallRecord:
 
 
 def test_a_call_by_the_agent_is_reviewable(live: LiveApp) -> None:
-    pytest.importorskip("agent.call")
     record = asyncio.run(phone_call(live))
     assert record.outcome == "booked", record.transcript
     s, _ = live.login(STAFF)

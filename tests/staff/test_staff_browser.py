@@ -10,19 +10,10 @@ from pathlib import Path
 
 import pytest
 from staff_live import CALL_ID, PASSWORD, STAFF, LiveApp
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
+from support.ci import skip_or_fail
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path("var/artifacts")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make sysdeps)")
+        skip_or_fail("Debian chromium is not installed (make sysdeps)")
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="staff-chromium-")
@@ -39,7 +30,7 @@ def browser() -> Iterator[object]:
             profile,
             executable_path=CHROMIUM,
             headless=True,
-            args=ARGS,
+            args=["--headless", *CHROMIUM_ARGS],
             viewport={"width": 1280, "height": 900},
         )
         yield context

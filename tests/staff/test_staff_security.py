@@ -233,18 +233,8 @@ def test_no_phi_in_logs(live: LiveApp, all_logs: pytest.LogCaptureFixture) -> No
     )
     session.get(live.base + f"/staff/bookings/{live.ids['John Smith']}", timeout=10)
     session.get(live.base + "/staff/calls/call-0001", timeout=10)
-    created = requests.post(
-        live.base + "/api/v1/bookings",
-        headers=api,
-        timeout=10,
-        json={
-            "provider_id": "chen",
-            "visit_type": "sick visit",
-            "start": f"{day}T15:30:00",
-            "patient_name": "Omar Haddad",
-            "patient_dob": "1955-01-30",
-            "patient_phone": "555-919-2020",
-        },
+    created = live.api_book(
+        ADMIN, "chen", "sick visit", f"{day}T15:30:00", "Omar Haddad", "1955-01-30", "555-919-2020"
     )
     assert created.status_code == 201, created.text
     found = requests.post(

@@ -98,18 +98,8 @@ def verify(item: dict[str, Any]) -> None:
 
 def test_created_is_signed_and_retried_after_a_failure(hooked: LiveApp, receiver: Receiver) -> None:
     receiver.fail_next = 1
-    h = {"Authorization": "Bearer " + hooked.tokens[STAFF]}
-    made = requests.post(
-        f"{hooked.base}/api/v1/bookings",
-        headers=h,
-        timeout=10,
-        json={
-            "provider_id": "chen",
-            "visit_type": "vaccination",
-            "start": f"{hooked.day}T16:00:00",
-            "patient_name": "Wes Hook",
-            "patient_dob": "1988-08-08",
-        },
+    made = hooked.api_book(
+        STAFF, "chen", "vaccination", f"{hooked.day}T16:00:00", "Wes Hook", "1988-08-08"
     )
     assert made.status_code == 201
     item = receiver.wait_for("booking.created", made.json()["id"])
@@ -123,17 +113,8 @@ def test_created_is_signed_and_retried_after_a_failure(hooked: LiveApp, receiver
 
 def test_reschedule_and_cancel(hooked: LiveApp, receiver: Receiver) -> None:
     h = {"Authorization": "Bearer " + hooked.tokens[STAFF]}
-    made = requests.post(
-        f"{hooked.base}/api/v1/bookings",
-        headers=h,
-        timeout=10,
-        json={
-            "provider_id": "chen",
-            "visit_type": "vaccination",
-            "start": f"{hooked.day}T16:15:00",
-            "patient_name": "Ria Move",
-            "patient_dob": "1991-01-01",
-        },
+    made = hooked.api_book(
+        STAFF, "chen", "vaccination", f"{hooked.day}T16:15:00", "Ria Move", "1991-01-01"
     ).json()
     receiver.wait_for("booking.created", made["id"])
     moved = requests.post(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from livekit import api
+from support.ci import skip_or_fail
 
 from web.app import LIVEKIT_CLIENT_JS, create_app
 from web.settings import WebSettings
@@ -40,8 +41,9 @@ def test_patient_page_is_served_without_third_party_scripts(client: TestClient) 
     assert "lk.transcription" in js.text
 
 
-@pytest.mark.skipif(not LIVEKIT_CLIENT_JS.is_file(), reason="needs `make frontend` (npm ci)")
 def test_livekit_client_is_served_locally(client: TestClient) -> None:
+    if not LIVEKIT_CLIENT_JS.is_file():
+        skip_or_fail("needs `make frontend` (npm ci)")
     lib = client.get("/static/vendor/livekit-client.esm.mjs")
     assert lib.status_code == 200
     assert lib.headers["content-type"].startswith("text/javascript")
