@@ -45,7 +45,12 @@ def _datetime(text: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m booking", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m booking",
+        description=__doc__,
+        # booking/__main__.py hands `staff` to web/staff/cli.py before this parser runs.
+        epilog="Staff console accounts and API tokens: python -m booking staff --help",
+    )
     parser.add_argument("--db", help="database URL (default: $DATABASE_URL or var/clinic.db)")
     parser.add_argument("--clinic", type=Path, help="clinic YAML (default: booking/clinic.yaml)")
     parser.add_argument("--now", type=_datetime, help="pretend it is this clinic-local time")
