@@ -49,6 +49,7 @@ class CallOptions:
     max_call_s: float = 600.0  # polite close after this (0 = no cap)
     greet: bool = True  # the agent speaks first
     filler_delay_s: float = 0.3  # "Let me check that." when a tool is slower than this
+    filler: bool = True  # text sims turn it off: timing must not change what was "said"
     record_audio: bool = False  # the worker turns it on when the clinic records calls
     recordings_dir: Path = Path("var/recordings")
     max_tool_steps: int = 8  # tool rounds per turn (search, then hold, ...)
@@ -283,7 +284,7 @@ def build_call(
         state=state,
         instructions_template=load_template(options.instructions_path),
         now=clock.now,
-        filler=replies.get("filler"),
+        filler=replies.get("filler") if options.filler else None,
         filler_delay_s=options.filler_delay_s,
         inject_state=not offline,
     )

@@ -20,7 +20,8 @@ from sim.scenario import Scenario, Step
 from sim.world import scenario_world
 
 WORDS_PER_SECOND = 2.5
-TEXT_CALL_OPTIONS = CallOptions(max_call_s=0, filler_delay_s=0.3, keypad=True)
+# Text mode ignores timing, so nothing timing-dependent may change the transcript: no filler.
+TEXT_CALL_OPTIONS = CallOptions(max_call_s=0, filler=False, keypad=True)
 
 
 def truncate_words(text: str, barge_in_ms: int) -> str:

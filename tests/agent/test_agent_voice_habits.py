@@ -38,8 +38,9 @@ async def test_slow_tool_gets_a_filler_line(booking_service: BookingService) -> 
     await call.finish()
 
 
-async def test_fast_tool_gets_no_filler(booking_service: BookingService) -> None:
-    call = build_call(booking=booking_service, session_id="v2", options=CallOptions(max_call_s=0))
+async def test_tool_faster_than_the_delay_gets_no_filler(booking_service: BookingService) -> None:
+    opts = CallOptions(max_call_s=0, filler_delay_s=5.0)  # the search takes far less than 5 s
+    call = build_call(booking=booking_service, session_id="v2", options=opts)
     await call.start()
     await call.session.run(user_input="A checkup on Thursday morning please")
     said = [it.text_content for it in call.session.history.items if isinstance(it, ChatMessage)]
