@@ -136,15 +136,7 @@ async def _command(svc: BookingService, args: argparse.Namespace) -> int:
                 for s in av.alternatives:
                     print("  " + _slot_line(s))
     elif args.command == "hold":
-        provider = svc.resolve_provider(args.provider)
-        vt = svc.resolve_visit_type(args.visit_type)
-        slot = Slot(
-            provider.id,
-            provider.name,
-            vt.name,
-            args.start,
-            args.start + timedelta(minutes=vt.minutes),
-        )
+        slot = svc.slot_at(args.provider, args.visit_type, args.start)
         hold = await svc.hold(slot, args.session, timedelta(minutes=args.ttl_minutes))
         print(f"{hold.id}  {_slot_line(hold.slot)}  held until {hold.expires_at:%H:%M:%S}")
     elif args.command == "confirm":

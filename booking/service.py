@@ -137,6 +137,15 @@ class BookingService:
             raise InvalidRequest(f"unknown provider {provider!r}", f"Our providers are {names}.")
         return found
 
+    def slot_at(
+        self, provider: str | Provider, visit_type: str | VisitType, start: datetime
+    ) -> Slot:
+        """The slot of that visit type with that provider from `start` (names or ids as typed).
+        Not checked against the clinic's grid: `hold` and `add_busy` do that."""
+        p = self.resolve_provider(provider)
+        vt = self.resolve_visit_type(visit_type)
+        return Slot(p.id, p.name, vt.name, start, start + timedelta(minutes=vt.minutes))
+
     # ---- availability -------------------------------------------------------------------
 
     async def find_availability(

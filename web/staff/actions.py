@@ -48,11 +48,11 @@ def parse_start(day: str, at: str) -> datetime:
 
 
 def make_slot(svc: BookingService, provider: str, visit_type: str, start: datetime) -> Slot:
-    p = svc.resolve_provider(provider)
-    vt = svc.resolve_visit_type(visit_type)
-    if not p.offers(vt.name):
-        raise InvalidRequest(f"{p.display_name} does not offer {vt.name} visits")
-    return Slot(p.id, p.name, vt.name, start, start + timedelta(minutes=vt.minutes))
+    slot = svc.slot_at(provider, visit_type, start)
+    p = svc.clinic.provider(slot.provider_id)
+    if not p.offers(slot.visit_type):
+        raise InvalidRequest(f"{p.display_name} does not offer {slot.visit_type} visits")
+    return slot
 
 
 def patient_from(name: str, dob: str, phone: str | None) -> PatientInfo:
