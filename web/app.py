@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from booking import BookingService
+from booking.clock import Clock
 from web.settings import WebSettings
 from web.staff import build_staff_router
 from web.tokens import mint_patient_token
@@ -37,14 +38,16 @@ class TokenRequest(BaseModel):
     name: str = Field(default="Patient", min_length=1, max_length=60)
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
+def create_app(settings: WebSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """`clock` (default: the clinic's wall clock) is the booking service's and the console's;
+    tests pass one so that "today" and "in the past" do not depend on when they run."""
     settings = settings or WebSettings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # One booking service per process, shared by the staff console's requests;
         # it creates and seeds the schema when the database is empty.
-        service = await BookingService.open(settings.database_url)
+        service = await BookingService.open(settings.database_url, clock=clock)
         app.state.booking = service
         try:
             yield

@@ -246,6 +246,19 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
+class RunningClock:
+    """Clinic time that starts at `start` and runs with the wall clock, so the live app's
+    "today" is the seeded day and its times lie ahead whatever the hour of the run."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        elapsed = timedelta(seconds=time.monotonic() - self._t0)
+        return (self._start + elapsed).replace(microsecond=0)
+
+
 def start_live_app(tmp: Path) -> LiveApp:
     url = f"sqlite:///{tmp / 'clinic.db'}"
     day = board_day()
@@ -253,7 +266,10 @@ def start_live_app(tmp: Path) -> LiveApp:
     write_wav(recordings / f"{CALL_ID}.wav")
     ids = asyncio.run(seed(url, day, recordings / f"{CALL_ID}.wav"))
     tokens = {ADMIN: add_user(url, ADMIN, "admin"), STAFF: add_user(url, STAFF, "staff")}
-    app = create_app(WebSettings(database_url=url, secret_key="test-secret"))
+    app = create_app(
+        WebSettings(database_url=url, secret_key="test-secret"),
+        clock=RunningClock(datetime.combine(day, dtime(6, 0))),
+    )
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
