@@ -20,6 +20,7 @@ from agent.dialogue.turn_types import Reply, ToolCall, TurnGen
 from agent.dialogue.words import (
     in_part,
     lower_first,
+    name_after_cue,
     plausible_dob,
     plausible_name,
     slot_values,
@@ -360,6 +361,12 @@ class Policy(ExistingFlow):
                 name_words = [spelled]
             utt = dataclasses.replace(utt, name=" ".join(name_words))
             b.asked_last_name = False
+        elif name_context and utt.name is not None and len(utt.name.split()) == 1:
+            # "my name is Marie the Lopez" (a hesitation in the middle): the parser stopped at
+            # the filler word; the words after the cue still hold the full name.
+            fuller = name_after_cue(utt.text)
+            if fuller and fuller.split()[0] == utt.name and plausible_name(fuller):
+                utt = dataclasses.replace(utt, name=fuller)
         if utt.name and b.task is not None:
             if plausible_name(utt.name):
                 name = utt.name

@@ -140,3 +140,17 @@ def gives_up(text: str) -> bool:
 def transfer_reply(how: str | None) -> str:
     """Reply key after a staff hand-off: a callback must not sound like a live transfer."""
     return "transfer_callback" if how == "callback" else "transfer"
+
+
+_NAME_CUE = re.compile(r"\b(?:my name is|name's|this is|it's|it is|i am|i'm)\s+([^,.;!?]+)", re.I)
+_FILLERS = frozenset("the uh um er erm ah a like so".split())
+
+
+def name_after_cue(text: str) -> str | None:
+    """Up to three capitalised words after "my name is", hesitations dropped."""
+    m = _NAME_CUE.search(text)
+    if not m:
+        return None
+    words = [w for w in m.group(1).split() if w.lower() not in _FILLERS]
+    words = [w for w in words if w[:1].isupper()][:3]
+    return " ".join(words) if len(words) >= 2 else None
