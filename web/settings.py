@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,6 @@ DEFAULTS: dict[str, Any] = {
     "LIVEKIT_API_SECRET": DEV_API_SECRET,
     "AGENT_NAME": "clinic-receptionist",
     "TOKEN_TTL_S": 600,
-    "WEB_SECRET_KEY": None,
     "STAFF_PASSWORD": None,
 }
 
@@ -42,13 +40,9 @@ class WebSettings:
     livekit_api_secret: str = DEFAULTS["LIVEKIT_API_SECRET"]
     agent_name: str = DEFAULTS["AGENT_NAME"]
     token_ttl_s: int = DEFAULTS["TOKEN_TTL_S"]
-    # Signs staff session cookies; a random one per process means a restart logs staff out.
-    secret_key: str = ""
     staff_password: str | None = DEFAULTS["STAFF_PASSWORD"]
 
     def __post_init__(self) -> None:
-        if not self.secret_key:
-            object.__setattr__(self, "secret_key", secrets.token_urlsafe(32))
         if not self.livekit_url.startswith(("ws://", "wss://", "http://", "https://")):
             raise SettingsError(
                 f"LIVEKIT_URL must start with ws:// or wss://, got {self.livekit_url!r}"
@@ -92,6 +86,5 @@ class WebSettings:
             livekit_api_secret=get("LIVEKIT_API_SECRET"),
             agent_name=get("AGENT_NAME"),
             token_ttl_s=get_int("TOKEN_TTL_S"),
-            secret_key=get("WEB_SECRET_KEY") or "",
             staff_password=get("STAFF_PASSWORD"),
         )

@@ -267,7 +267,7 @@ def start_live_app(tmp: Path) -> LiveApp:
     ids = asyncio.run(seed(url, day, recordings / f"{CALL_ID}.wav"))
     tokens = {ADMIN: add_user(url, ADMIN, "admin"), STAFF: add_user(url, STAFF, "staff")}
     app = create_app(
-        WebSettings(database_url=url, secret_key="test-secret"),
+        WebSettings(database_url=url),
         clock=RunningClock(datetime.combine(day, dtime(6, 0))),
     )
     port = free_port()
