@@ -14,7 +14,8 @@ _DANGLING: frozenset[str] = frozenset(
     """a an the and or but so because is are was were am be at on in to for of with from by
     my your our his her their its this these um uh er erm hmm like maybe about around
     before after next than then if that's it's i'm i'd i'll i we you can could would
-    should will want need have has do does did um uh just the um its let me""".split()
+    should will want need have has do does did um uh just the um its let me
+    book schedule make get see take bring move change like""".split()
 )
 _FILLERS: frozenset[str] = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "uhh", "umm"})
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"

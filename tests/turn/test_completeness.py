@@ -5,7 +5,16 @@ from agent.turn import expectation_from_prompt, lexical_completeness
 
 @pytest.mark.parametrize(
     "text",
-    ["My date of birth is", "can I come in on", "I'd like a", "um", "Tuesday and", "so uh"],
+    [
+        "My date of birth is",
+        "can I come in on",
+        "I'd like a",
+        "um",
+        "Tuesday and",
+        "so uh",
+        "I would like to book",
+        "I need to schedule",
+    ],
 )
 def test_dangling_words_mean_wait(text: str) -> None:
     assert lexical_completeness(text) == "incomplete"
