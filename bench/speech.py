@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.speech.audio import frames_from_pcm
+from agent.speech.audio import frames_from_pcm, rms_dbfs
 from agent.speech.stt_whisper import WhisperOptions, WhisperSTT
 from agent.speech.synth import synthesize_to_pcm
 from agent.speech.tts_local import EspeakTTS, LocalTTS, PiperTTS
@@ -126,6 +126,14 @@ def _babble(index: int, length: int, rng: np.random.Generator) -> np.ndarray:
     return out / 3 + 0.5 * white
 
 
+def _voiced_end(speech: np.ndarray) -> int:
+    """Sample index where the voice really stops (piper pads its output with quiet samples)."""
+    win = RATE // 100
+    levels = [rms_dbfs(speech[i : i + win]) for i in range(0, speech.size - win + 1, win)]
+    loud = [i for i, level in enumerate(levels) if level > -45.0]
+    return (loud[-1] + 1) * win if loud else speech.size
+
+
 @dataclass
 class Utt:
     text: str
@@ -141,7 +149,7 @@ def build_sets(n: int) -> tuple[list[Utt], list[Utt]]:
     for i, text in enumerate(UTTERANCES[:n]):
         speech = _cached(text, "piper")
         pcm = np.concatenate([lead, speech, tail])
-        end = (lead.size + speech.size) / RATE
+        end = (lead.size + _voiced_end(speech)) / RATE
         clean.append(Utt(text, pcm, end))
         noise = _babble(i, pcm.size, rng)
         # SNR measured over the speech part; the noise runs through the silences too.

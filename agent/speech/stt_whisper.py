@@ -58,8 +58,14 @@ class WhisperOptions:
     deactivation_threshold: float = 0.35
     min_speech_ms: int = 64  # speech this long opens an utterance
     preroll_ms: int = 320  # audio kept before the onset (soft first consonants)
-    speculative_silence_ms: int = 128  # start decoding the final after this much silence
-    endpoint_silence_ms: int = 384  # emit the final after this much silence
+    speculative_silence_ms: int = 96  # start decoding after this much silence
+    # Emit the final after this much silence. Shorter is faster but splits utterances at
+    # pauses: bench.speech measured 288 ms -> 6.1 % clean WER, 384 ms -> 4.2 %.
+    endpoint_silence_ms: int = 320
+    # Incremental decoding: a decode started at a pause the patient talked through is kept as a
+    # committed chunk (when it covers >= min_chunk_s) so the final only decodes the tail.
+    # Off by default: measured clean WER 6.1 % -> 8.4 % for ~20 ms less latency.
+    min_chunk_s: float = float("inf")
     max_utterance_s: float = 20.0
     interim_results: bool = True
     # "pocketsphinx": fast rough words from ~0.3 s after onset (default);
@@ -206,10 +212,12 @@ class WhisperStream(stt.RecognizeStream):
         self._interim_task: asyncio.Task[Transcript] | None = None
         self._speculative: asyncio.Task[Transcript] | None = None
         self._speculative_len = 0
+        self._chunk_start = 0  # first window of _utt not covered by a committed chunk
+        self._chunks: list[asyncio.Task[Transcript]] = []
         self._prompt_context = ""
         self._request_id = utils.shortuuid()
         # Decodes started at a pause that the patient then talked through (CPU spent for nothing).
-        self.stats = {"finals": 0, "speculative": 0, "speculative_wasted": 0, "interims": 0}
+        self.stats = {"finals": 0, "speculative": 0, "speculative_wasted": 0, "chunks": 0}
         self._sphinx: SphinxPartials | None = None
         self._sphinx_pending: list[np.ndarray] = []
         self._sphinx_task: asyncio.Task[str | None] | None = None
@@ -234,7 +242,7 @@ class WhisperStream(stt.RecognizeStream):
             if self._in_speech:
                 await self._finalize()
         finally:
-            for task in (self._interim_task, self._speculative, self._sphinx_task):
+            for task in (self._interim_task, self._speculative, self._sphinx_task, *self._chunks):
                 if task is not None and not task.done():
                     task.cancel()
             if self._sphinx is not None:
@@ -264,10 +272,7 @@ class WhisperStream(stt.RecognizeStream):
             self._silence_ms = 0
             self.last_speech_wall_time = time.time()
             if self._speculative is not None:
-                # The patient went on talking: that decode is for a stale buffer.
-                self.stats["speculative_wasted"] += 1
-                self._speculative.cancel()
-                self._speculative = None
+                self._speech_resumed()
 
         utt_ms = len(self._utt) * _WINDOW_MS
         if self._silence_ms >= opts.endpoint_silence_ms or utt_ms >= opts.max_utterance_s * 1000:
@@ -278,10 +283,29 @@ class WhisperStream(stt.RecognizeStream):
             self.stats["speculative"] += 1
             if not self._is_background():
                 self._speculative = asyncio.create_task(
-                    self._whisper.transcribe_pcm(self._speech_audio(), self._prompt_context)
+                    self._whisper.transcribe_pcm(
+                        self._speech_audio(self._chunk_start, len(self._utt)), self._chunk_prompt()
+                    )
                 )
             return
         self._maybe_interim()
+
+    def _speech_resumed(self) -> None:
+        """The patient talked on after a pause: keep the decode as a chunk, or drop it."""
+        assert self._speculative is not None
+        covered_s = (self._speculative_len - self._chunk_start) * _WINDOW_MS / 1000
+        if covered_s >= self._opts.min_chunk_s:
+            self._chunks.append(self._speculative)
+            self._chunk_start = self._speculative_len
+            self.stats["chunks"] += 1
+        else:
+            self.stats["speculative_wasted"] += 1
+            self._speculative.cancel()
+        self._speculative = None
+
+    def _chunk_prompt(self) -> str:
+        done = [t.result().text for t in self._chunks if t.done() and not t.cancelled()]
+        return " ".join([self._prompt_context, *[d for d in done if d]]).strip()
 
     def _start_utterance(self) -> None:
         self._in_speech = True
@@ -391,20 +415,41 @@ class WhisperStream(stt.RecognizeStream):
             and self._utterance_level() < self._speaker_level - margin
         )
 
-    def _speech_audio(self) -> np.ndarray:
-        """The utterance without quiet edges (trailing silence, babble glued after the words)."""
+    def _speech_audio(self, begin: int, stop: int) -> np.ndarray:
+        """Windows [begin, stop) without quiet edges (silence, babble glued after the words)."""
         margin = self._opts.background_margin_db
-        n = len(self._utt)
-        first, last = 0, n - 1
-        if margin > 0 and n:
+        first, last = begin, stop - 1
+        if margin > 0 and stop > begin:
             floor = self._utterance_level() - margin
-            loud = [i for i, lv in enumerate(self._levels) if lv >= floor]
+            loud = [i for i in range(begin, stop) if self._levels[i] >= floor]
             if loud:
                 first, last = loud[0], loud[-1]
         # Keep ~160 ms before and ~200 ms after: soft onsets, and room after the last word.
-        start = max(0, first - 5)
-        end = min(n, last + 1 + 200 // _WINDOW_MS)
+        start = max(begin, first - 5)
+        end = min(stop, last + 1 + 200 // _WINDOW_MS)
         return np.concatenate(self._utt[start:end])
+
+    async def _join_chunks(self, tail: Transcript) -> Transcript:
+        """Committed chunks + the tail decode -> one transcript for the utterance."""
+        if not self._chunks:
+            return tail
+        parts: list[Transcript] = []
+        for task in self._chunks:
+            with contextlib.suppress(asyncio.CancelledError):
+                parts.append(await task)
+        parts.append(tail)
+        kept = [p for p in parts if p.accepted]
+        if not kept:
+            return tail
+        total = sum(p.audio_s for p in kept) or 1.0
+        return Transcript(
+            text=" ".join(p.text for p in kept),
+            confidence=round(sum(p.confidence * p.audio_s for p in kept) / total, 3),
+            avg_logprob=sum(p.avg_logprob * p.audio_s for p in kept) / total,
+            no_speech_prob=min(p.no_speech_prob for p in kept),
+            compression_ratio=max(p.compression_ratio for p in kept),
+            audio_s=sum(p.audio_s for p in parts),
+        )
 
     def _span(self, n_windows: int) -> tuple[float, float]:
         start = self.start_time_offset + self._utt_start_window * _WINDOW / SAMPLE_RATE
@@ -424,7 +469,12 @@ class WhisperStream(stt.RecognizeStream):
             with contextlib.suppress(asyncio.CancelledError):
                 result = await speculative
         if result is None:
-            result = await self._whisper.transcribe_pcm(self._speech_audio(), self._prompt_context)
+            result = await self._whisper.transcribe_pcm(
+                self._speech_audio(self._chunk_start, len(utt)), self._chunk_prompt()
+            )
+            result = await self._join_chunks(result)
+        elif result.rejected != "background":
+            result = await self._join_chunks(result)
         if result.accepted:
             previous = self._speaker_level
             # Follow the caller getting quieter slowly; jump up at once when louder.
@@ -435,6 +485,8 @@ class WhisperStream(stt.RecognizeStream):
         self._in_speech = False
         self._utt = []
         self._levels = []
+        self._chunks = []
+        self._chunk_start = 0
         self._speech_run = 0
         self._silence_ms = 0
         self._vad.reset()
