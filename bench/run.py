@@ -29,6 +29,7 @@ from .configs import CONFIGS, REPO, resolve, scenario_set
 SUBBENCHES: tuple[tuple[str, tuple[str, ...], int], ...] = (
     ("booking", (), 240),
     ("speech", ("--quick",), 420),
+    ("phone", (), 300),  # phone-line vs wideband WER (phone team, phone/bench.py), ~2.5 min
 )
 CAPACITY_SCENARIO = "audio:backchannel-mhm-okay"
 WARMUP_SCENARIO = "audio:correction-after-pause"
@@ -148,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
             capacity.measure(resolve(CAPACITY_SCENARIO), "natural", args.capacity_max)
         )
         extra["capacity"] = capacity.summary(levels)
+        natural = next((r for r in runs if r["config"] == "natural"), None)
+        if natural and natural["cpu_s_per_call_min"]:
+            # what the CPU alone would allow, if nothing else ran: cores * 60 s / CPU s per call-min
+            est = (os.cpu_count() or 1) * 60 / natural["cpu_s_per_call_min"]
+            extra["capacity"]["cpu_bound_calls_estimate"] = round(est, 1)
+            notes.append(f"CPU-bound estimate (natural): {est:.1f} calls on {os.cpu_count()} cores")
         notes.append(
             f"capacity: {extra['capacity']['realtime_calls']} concurrent call(s) in real time "
             f"(no patient frame > {capacity.LATE_LIMIT_MS:.0f} ms late), natural preset"
@@ -158,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         f"scenario set `{args.set}` ({len(paths)} scenarios per configuration, "
         "one call at a time); "
         f"whole bench {total / 60:.1f} min on {os.cpu_count()} cores",
-        "rates count overlaps where agent audio was audible at the patient's onset; "
+        "rates count overlaps (patient onset while an agent reply segment was open); "
         "n in brackets = events/opportunities",
     ]
     text = report.write(args.out, runs, extra, samples, notes)
