@@ -365,6 +365,9 @@ class WhisperStream(stt.RecognizeStream):
 
     def _maybe_sphinx_interim(self) -> None:
         assert self._sphinx is not None
+        if self._speculative is not None:
+            # The final is being decoded: rough words now would only slow it down.
+            return
         if self._utt:
             self._sphinx_pending.append(self._utt[-1])
         if len(self._sphinx_pending) * _WINDOW_MS < self._opts.sphinx_step_ms:
