@@ -1,4 +1,4 @@
-"""`synthesize_to_pcm`: one call from text to 16 kHz PCM, for virtual patients and tests."""
+"""`synthesize_to_pcm`: text to 16 kHz PCM (deterministic), for virtual patients and tests."""
 
 from __future__ import annotations
 

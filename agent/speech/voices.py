@@ -41,6 +41,12 @@ class SpeechVoice(Protocol):
 class VoiceOptions:
     piper_length_scale: float = 1.0  # >1 speaks slower
     piper_volume: float = 0.8  # piper peak-normalises each sentence; leave headroom
+    # Piper samples prosody noise on every call, so the same text never sounded the same twice
+    # and recognition of it flipped from run to run. 0.0 makes the voice deterministic: the
+    # agent always sounds the same, and virtual patients and tests are reproducible.
+    # None = the voice's own (random) setting.
+    piper_noise_scale: float | None = 0.0
+    piper_noise_w_scale: float | None = 0.0
     espeak_voice: str = "en-us"
     espeak_rate_wpm: int = 165
 
@@ -57,7 +63,10 @@ class PiperVoiceEngine:
         model, config = piper_voice_files()
         self._voice = PiperVoice.load(model, config_path=config)
         self._syn = SynthesisConfig(
-            length_scale=options.piper_length_scale, volume=options.piper_volume
+            length_scale=options.piper_length_scale,
+            volume=options.piper_volume,
+            noise_scale=options.piper_noise_scale,
+            noise_w_scale=options.piper_noise_w_scale,
         )
         self.sample_rate: int = int(self._voice.config.sample_rate)
 
