@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal, Protocol
 
 from phone.options import mask_number
@@ -79,52 +78,6 @@ async def reach_staff(
     request = await book.add_callback_request(reason or "caller asked for staff", caller, name)
     log.info("callback request for caller %s (%s)", mask_number(caller), why)
     return StaffOutcome("callback", why, str(getattr(request, "id", "")) or None)
-
-
-# --- keypad date of birth --------------------------------------------------------------
-KEYPAD_DOB_PROMPT = (
-    "Please type your date of birth on the keypad as eight digits: "
-    "two for the month, two for the day, and four for the year. For example, 0 3 1 5 1 9 8 0."
-)
-
-
-@dataclass(frozen=True)
-class KeypadResult:
-    value: date | None = None
-    problem: str | None = None  # a sentence for the caller; the entry was cleared
-
-
-class DobKeypad:
-    """Collects MMDDYYYY; '*' starts over, '#' submits early. Returns a result once eight
-    digits (or '#') arrive; a bad date is explained and the entry cleared."""
-
-    def __init__(self, today: Callable[[], date]) -> None:
-        self.today = today
-        self.digits = ""
-
-    def feed(self, key: str) -> KeypadResult | None:
-        if key == "*":
-            self.digits = ""
-            return None
-        if key == "#":
-            return self._finish()
-        if not key.isdigit() or len(key) != 1:
-            return None
-        self.digits += key
-        return self._finish() if len(self.digits) == 8 else None
-
-    def _finish(self) -> KeypadResult:
-        digits, self.digits = self.digits, ""
-        if len(digits) != 8:
-            return KeypadResult(problem="I need eight digits: month, day, and a four-digit year.")
-        month, day, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
-        try:
-            value = date(year, month, day)
-        except ValueError:
-            return KeypadResult(problem="That isn't a real date. Please type it again.")
-        if value > self.today() or year < 1900:
-            return KeypadResult(problem="That date doesn't look right. Please type it again.")
-        return KeypadResult(value=value)
 
 
 # --- silence timeout -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Scenario files (see /work/shared/scenarios/FORMAT.md): load, validate, expand paths.
+"""Scenario files (see ../shared/scenarios/FORMAT.md): load, validate, expand paths.
 
 One model for every mode: text and audio runners read the same `Scenario`.
 

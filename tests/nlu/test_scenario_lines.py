@@ -1,4 +1,4 @@
-"""Every patient line of the shared scenarios (/work/shared/scenarios), with exact readings.
+"""Every patient line of the shared scenarios (../shared/scenarios), with exact readings.
 
 The scenarios all start on Monday 2026-03-02 09:00. `expecting` is what the agent would
 have just asked at that point of the call (None for an opening or volunteered line).

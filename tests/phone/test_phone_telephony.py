@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
 from types import SimpleNamespace
 
 from booking import BookingService
-from phone.telephony import DobKeypad, SilenceOptions, SilenceWatch, reach_staff
+from phone.telephony import SilenceOptions, SilenceWatch, reach_staff
 
 
 class RecordingLine:
@@ -51,22 +50,6 @@ async def test_failed_transfer_falls_back_to_a_callback(booking_service: Booking
     )  # fmt: skip
     assert out.how == "callback" and "RuntimeError" in out.detail
     assert len(await booking_service.list_callback_requests()) == 1
-
-
-def test_keypad_dob() -> None:
-    pad = DobKeypad(lambda: date(2026, 3, 2))
-    results = [pad.feed(k) for k in "03151980"]
-    assert results[:-1] == [None] * 7
-    assert results[-1] is not None and results[-1].value == date(1980, 3, 15)
-    # '*' clears, bad dates are explained and cleared, '#' submits early
-    for k in "0915*":
-        assert pad.feed(k) is None
-    bad = [pad.feed(k) for k in "02301990"][-1]
-    assert bad is not None and bad.value is None and "real date" in (bad.problem or "")
-    short = [pad.feed(k) for k in "12#"][-1]
-    assert short is not None and "eight digits" in (short.problem or "")
-    future = [pad.feed(k) for k in "01012030"][-1]
-    assert future is not None and future.value is None
 
 
 @dataclass
