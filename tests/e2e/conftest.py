@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from e2e_stack import Stack
 from support.chromium import CHROMIUM
+from support.stack import running_stack
 
-from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig, services
-from scripts.supervisor import StartError, Supervisor, SupervisorOptions, free_port
+from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig
+from scripts.supervisor import free_port
 
 ARTIFACTS = ROOT / "var" / "artifacts"
 FRONTEND_STAMP = ROOT / "web" / "frontend" / "node_modules" / ".installed"
@@ -55,17 +56,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         worker_http_port=0,
     )
     log_dir = ROOT / "var" / "log" / "e2e"
-    supervisor = Supervisor(SupervisorOptions(log_dir=log_dir, cwd=ROOT))
-    try:
-        for service in services(config):
-            supervisor.start(service)
-    except StartError as exc:
-        supervisor.stop_all()
-        pytest.fail(f"the end-to-end stack did not start: {exc}")
-    try:
+    with running_stack(config, log_dir, "end-to-end"):
         yield Stack(config=config, database_url=database_url, log_dir=log_dir)
-    finally:
-        supervisor.stop_all()
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.stack import running_stack
 
-from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig, services
-from scripts.supervisor import StartError, Supervisor, SupervisorOptions, free_port
+from scripts.stack import LIVEKIT_SERVER, ROOT, StackConfig
+from scripts.supervisor import free_port
 
 LOG_DIR = ROOT / "var" / "log" / "phone-e2e"
 
@@ -58,15 +59,5 @@ def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneStack
     # on a busy machine a job process can take minutes to load its models; the gateway
     # keeps the call ringing until the agent is ready
     os.environ.setdefault("SIP_AGENT_WAIT_S", "300")
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    supervisor = Supervisor(SupervisorOptions(log_dir=LOG_DIR, cwd=ROOT))
-    try:
-        for service in services(config):
-            supervisor.start(service)
-    except StartError as exc:
-        supervisor.stop_all()
-        pytest.fail(f"the phone stack did not start: {exc}")
-    try:
+    with running_stack(config, LOG_DIR, "phone"):
         yield PhoneStack(config=config, database_url=database_url, log_dir=LOG_DIR)
-    finally:
-        supervisor.stop_all()
