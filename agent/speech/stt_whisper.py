@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ from .whisper_engine import (
     get_engine,
 )
 
+log = logging.getLogger(__name__)
 _WINDOW = 512  # native VAD window: 32 ms at 16 kHz
 _WINDOW_MS = _WINDOW * 1000 // SAMPLE_RATE
 
@@ -485,6 +487,18 @@ class WhisperStream(stt.RecognizeStream):
         start, end = self._span(len(utt) - trailing)
         request_id = self._request_id
         self.stats["finals"] += 1
+        # No words here (the caller's speech is personal data): enough to tell, from a CI
+        # log, why a turn the VAD heard never reached the agent.
+        log.log(
+            logging.DEBUG if result.accepted else logging.INFO,
+            "stt final %s: %.1f s, level %.1f dBFS (caller %s), confidence %.2f%s",
+            request_id,
+            end - start,
+            level,
+            "?" if self._speaker_level is None else f"{self._speaker_level:.1f}",
+            result.confidence,
+            "" if result.accepted else f", dropped: {result.rejected or 'no words'}",
+        )
         self._in_speech = False
         self._utt = []
         self._levels = []

@@ -40,6 +40,9 @@ from .presets import (
 
 logger = logging.getLogger("agent.turn")
 
+# Interims below this confidence are rough guesses (pocketsphinx reports 0.3): the gate lets
+# them pause the agent but waits for a final before calling a short overlap an interruption.
+_ROUGH = 0.5
 _TRANSCRIPTS = (
     stt.SpeechEventType.INTERIM_TRANSCRIPT,
     stt.SpeechEventType.PREFLIGHT_TRANSCRIPT,
@@ -254,7 +257,10 @@ class InterruptionController:
             return
         text = ev.alternatives[0].text if ev.alternatives else ""
         final = ev.type == stt.SpeechEventType.FINAL_TRANSCRIPT
-        self._run(self._gate.on_stt(ev, text, final=final, now=now, utterance=ev.request_id))
+        rough = not final and bool(ev.alternatives) and ev.alternatives[0].confidence < _ROUGH
+        self._run(
+            self._gate.on_stt(ev, text, final=final, now=now, utterance=ev.request_id, rough=rough)
+        )
 
     def _deliver(self, events: tuple[stt.SpeechEvent, ...]) -> None:
         for ev in events:

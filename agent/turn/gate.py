@@ -69,6 +69,7 @@ class _Overlap(Generic[E]):
     by_stt: bool = False  # opened by the STT's VAD (ours missed it): nothing was paused
     finals: str = ""
     interim: str = ""
+    interim_rough: bool = False  # the interim came from the fast rough recognizer
     peak_dbfs: float | None = None
     held: list[E] = field(default_factory=list)
     verdict: OverlapKind = "undecided"
@@ -78,6 +79,14 @@ class _Overlap(Generic[E]):
     @property
     def words(self) -> str:
         return f"{self.finals} {self.interim}".strip()
+
+    def decisive_words(self, duration_s: float, preset: TurnPreset) -> str:
+        """The words a verdict may rest on. Rough interims garble a short "mhm" into words
+        ("i'm a chair"), so while the speech is short enough to be a backchannel they wait
+        for the accurate final; longer speech is someone talking to us whatever it says."""
+        if self.interim_rough and duration_s < preset.backchannel_max_s:
+            return self.finals
+        return self.words
 
 
 @dataclass
@@ -183,8 +192,16 @@ class OverlapGate(Generic[E]):
         return any(u in self._utt_open for u in ov.utterances)
 
     def on_stt(
-        self, event: E, text: str, *, final: bool, now: float, utterance: str = ""
+        self,
+        event: E,
+        text: str,
+        *,
+        final: bool,
+        now: float,
+        utterance: str = "",
+        rough: bool = False,
     ) -> list[Effect[E]]:
+        """`rough`: an interim from a fast, inaccurate recognizer (a hint, not evidence)."""
         if final and utterance:
             self._utt_open.discard(utterance)
         if utterance and utterance in self._dropped_utts:
@@ -210,10 +227,12 @@ class OverlapGate(Generic[E]):
         if final:
             ov.finals = f"{ov.finals} {text}".strip()
             ov.interim = ""
+            ov.interim_rough = False
             if ov.ended_at is not None:
                 ov.final_after_end = True
         elif text:
             ov.interim = text
+            ov.interim_rough = rough
         return self._decide(now, speech_over=ov.ended_at is not None and final)
 
     def on_user_speech_end(self, now: float) -> list[Effect[E]]:
@@ -236,8 +255,10 @@ class OverlapGate(Generic[E]):
             return []
         effects: list[Effect[E]] = []
         if ov.verdict == "undecided":
+            duration = ov.ended_at - ov.started_at
+            words = ov.decisive_words(duration, self.preset)
             verdict = classify_overlap(
-                ov.words, ov.ended_at - ov.started_at, ov.peak_dbfs, final=True, preset=self.preset
+                words, duration, ov.peak_dbfs, final=True, preset=self.preset
             )
             effects += self._apply(ov, verdict, now)
         if self._overlap is ov:
@@ -315,10 +336,11 @@ class OverlapGate(Generic[E]):
         ov = self._overlap
         assert ov is not None
         duration = (ov.ended_at or now) - ov.started_at
+        words = ov.decisive_words(duration, self.preset)
         verdict = classify_overlap(
-            ov.words, duration, ov.peak_dbfs, final=speech_over, preset=self.preset
+            words, duration, ov.peak_dbfs, final=speech_over, preset=self.preset
         )
-        if verdict == "noise" and speech_over and not ov.words and not ov.final_after_end:
+        if verdict == "noise" and speech_over and not words and not ov.final_after_end:
             verdict = "undecided"  # the STT may not have spoken yet: wait for on_timer
         return self._apply(ov, verdict, now)
 

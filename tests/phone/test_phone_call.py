@@ -167,8 +167,17 @@ def test_agent_answers_the_phone_and_understands_the_request(booking_call: Place
     assert any("Patel" in r and "Tuesday" in r for r in replies), booking_call.transcript()
 
 
+def speech_diagnostics(stack: PhoneStack) -> str:
+    """The worker's log lines about dropped speech and skipped turns (for a failure message)."""
+    wanted = ("stt final", "skipping user input", "event loop blocked")
+    lines = [ln for ln in stack.log("worker").splitlines() if any(w in ln for w in wanted)]
+    return "\n".join(ln[:300] for ln in lines[-20:])
+
+
 def test_phone_call_books_an_appointment(booking_call: PlacedCall, phone_stack: PhoneStack) -> None:
-    assert booking_call.record.outcome == "booked", booking_call.transcript()
+    assert booking_call.record.outcome == "booked", (
+        f"{booking_call.transcript()}\n--- worker log ---\n{speech_diagnostics(phone_stack)}"
+    )
 
     async def appointments() -> list[str]:
         svc = await BookingService.open(phone_stack.database_url, seed=False)

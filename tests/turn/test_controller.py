@@ -61,11 +61,10 @@ class FakeAgent:
             yield ev
 
 
-def transcript(text: str, final: bool) -> stt.SpeechEvent:
+def transcript(text: str, final: bool, confidence: float = 0.9) -> stt.SpeechEvent:
     kind = stt.SpeechEventType.FINAL_TRANSCRIPT if final else stt.SpeechEventType.INTERIM_TRANSCRIPT
-    return stt.SpeechEvent(
-        type=kind, alternatives=[stt.SpeechData(language=LanguageCode("en"), text=text)]
-    )
+    data = stt.SpeechData(language=LanguageCode("en"), text=text, confidence=confidence)
+    return stt.SpeechEvent(type=kind, alternatives=[data])
 
 
 async def no_audio() -> AsyncIterator[rtc.AudioFrame]:
@@ -93,8 +92,8 @@ class Harness:
         async for ev in self.agent.stt_node(no_audio(), None):
             self.received.append(ev.alternatives[0].text if ev.alternatives else ev.type.value)
 
-    async def say(self, text: str, *, final: bool) -> None:
-        await self.agent.queue.put(transcript(text, final))
+    async def say(self, text: str, *, final: bool, confidence: float = 0.9) -> None:
+        await self.agent.queue.put(transcript(text, final, confidence))
         for _ in range(5):
             await asyncio.sleep(0)
 
@@ -140,6 +139,23 @@ async def test_real_interruption_stops_the_agent_and_reaches_the_framework() -> 
     await h.close()
     assert h.received == ["no wait", "No wait, Wednesday."]
     assert h.ctrl.metrics()["stop_latencies_ms"] == [300.0]
+
+
+async def test_rough_interim_words_wait_for_the_final_before_stopping_the_agent() -> None:
+    h = Harness()
+    h.session.set_agent("speaking")
+    h.session.set_user("listening", "speaking")
+    h.clock.advance(0.3)
+    await h.say("i'm a champ but", final=False, confidence=0.3)  # a garbled "mhm"
+    assert h.session.interrupts == 0
+    h.clock.advance(0.3)
+    await h.say("Mhm.", final=True)
+    h.session.set_user("speaking", "listening")
+    await asyncio.sleep(0)
+    await h.close()
+    assert h.session.interrupts == 0
+    assert h.received == []
+    assert h.ctrl.metrics()["false_interruptions"] == 1
 
 
 async def test_speech_when_the_agent_is_quiet_is_not_touched() -> None:

@@ -271,3 +271,18 @@ def test_stt_first_then_our_vad_is_one_overlap_that_resumes() -> None:
     gate.on_user_speech_start(5.0, agent_speaking=True)
     gate.on_stt("f1", "Mhm.", final=True, now=5.5, utterance="u1")
     assert kinds(gate.on_user_speech_end(5.7)) == ["Resume", "CheckAfter"]
+
+
+def test_rough_interims_of_a_short_overlap_do_not_decide_an_interruption() -> None:
+    gate = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    assert gate.on_stt("i1", "i'm a chair", final=False, now=0.4, rough=True) == []
+    assert kinds(gate.on_user_speech_end(0.5)) == ["CheckAfter"]
+    assert kinds(gate.on_stt("f1", "Mhm.", final=True, now=0.8)) == ["Resume"]
+
+
+def test_rough_interims_of_long_speech_still_stop_the_agent() -> None:
+    gate = OverlapGate(PRESETS["natural"])
+    gate.on_user_speech_start(0.0, agent_speaking=True)
+    effects = gate.on_stt("i1", "no wait i said wednesday", final=False, now=1.8, rough=True)
+    assert kinds(effects) == ["Interrupt", "Forward"]
