@@ -172,3 +172,23 @@ async def test_quieter_background_talker_is_not_transcribed(
     text = " ".join(e.alternatives[0].text for e in finals)
     assert {"checkup", "monday"} <= words(text)
     assert not {"weather", "sunny"} & words(text), text
+
+
+async def test_a_short_yes_after_a_long_answer_is_the_caller_not_background(
+    whisper: WhisperEngine,
+) -> None:
+    # a one-word turn is mostly preroll and endpoint silence: its level must come from the
+    # voiced windows, or it measures far below the caller and is dropped (seen in the
+    # simulator, whose lines are trimmed and brought to one speech level)
+    from sim.audio.voices import synthesize
+
+    pad = np.zeros(16000, dtype=np.int16)
+    lines = [synthesize("Leo Martin, April fourth, nineteen sixty two"), synthesize("Yes")]
+    audio = np.concatenate(
+        [pad, *[np.concatenate([(x * 32767).astype(np.int16), pad]) for x in lines]]
+    )
+    events = await _stream(WhisperSTT(engine=whisper), audio, False)
+    finals = [
+        e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    ]
+    assert len(finals) == 2 and "yes" in words(finals[1]), finals
