@@ -309,6 +309,8 @@ def build_call(
     session: AgentSession = AgentSession(**kwargs)
     if turn is not None:
         turn.attach(session, agent)
+    if hasattr(kwargs.get("stt"), "expect_answer"):
+        _hint_answers(session, kwargs["stt"])
     return Call(
         session=session,
         agent=agent,
@@ -324,6 +326,18 @@ def build_call(
         options=options,
         turn=turn,
     )
+
+
+def _hint_answers(session: AgentSession, stt: Any) -> None:
+    """Tell the STT what the agent just asked for: it decodes an answer with a name in it
+    more carefully (names are where a small offline model fails most)."""
+    from agent.turn import expectations_from_prompt
+
+    def on_item(ev: Any) -> None:
+        if getattr(ev.item, "role", None) == "assistant":
+            stt.expect_answer(expectations_from_prompt(ev.item.text_content or ""))
+
+    session.on("conversation_item_added", on_item)
 
 
 def _turn_controller(preset: str | None, state: DialogueState) -> Any:

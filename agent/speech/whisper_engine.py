@@ -129,7 +129,9 @@ class WhisperEngine:
             tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())[-200:]]
         return [*tokens, *tok.sot_sequence, tok.no_timestamps]
 
-    def transcribe(self, audio: np.ndarray, prompt: str = "") -> Transcript:
+    def transcribe(
+        self, audio: np.ndarray, prompt: str = "", beam_size: int | None = None
+    ) -> Transcript:
         """Decode one utterance. `audio`: 16 kHz mono, int16 or float32 in [-1, 1].
 
         Forcing an agreed prefix does not save time here: CTranslate2 steps through forced
@@ -155,7 +157,7 @@ class WhisperEngine:
         result = self._model.model.generate(
             ctranslate2.StorageView.from_array(feats),
             [prompt_tokens],
-            beam_size=opts.beam_size,
+            beam_size=beam_size or opts.beam_size,
             return_scores=True,
             return_no_speech_prob=True,
             # CTranslate2 counts the prompt in max_length.

@@ -1,6 +1,11 @@
 """Turn taking: pause fast, verify, resume on backchannels, stop on real interruptions."""
 
-from .completeness import Completeness, expectation_from_prompt, lexical_completeness
+from .completeness import (
+    Completeness,
+    expectation_from_prompt,
+    expectations_from_prompt,
+    lexical_completeness,
+)
 from .controller import InterruptionController
 from .eot import CompletenessTurnDetector, LexicalTurnDetector, wrap_turn_detector
 from .lexicon import BACKCHANNEL_PHRASES, is_backchannel
@@ -30,6 +35,7 @@ __all__ = [
     "UnknownPresetError",
     "classify_overlap",
     "expectation_from_prompt",
+    "expectations_from_prompt",
     "get_preset",
     "is_backchannel",
     "lexical_completeness",

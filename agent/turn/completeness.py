@@ -61,6 +61,12 @@ def expectation_from_prompt(agent_text: str) -> str | None:
     return None
 
 
+def expectations_from_prompt(agent_text: str) -> frozenset[str]:
+    """Everything the agent's last line asked for ("your name and date of birth?": both)."""
+    lowered = agent_text.lower()
+    return frozenset(expecting for pattern, expecting in _EXPECT_RULES if pattern.search(lowered))
+
+
 def lexical_completeness(text: str, expecting: str | None = None) -> Completeness:
     """complete: answer now; incomplete: the patient is mid-sentence, wait; unknown: ask audio."""
     words = normalize(text)

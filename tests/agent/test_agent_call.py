@@ -115,3 +115,29 @@ async def test_a_callback_handoff_is_not_announced_as_a_transfer(
     assert reasons == ["Can I talk to a real person please?"]
     assert "call you back" in record.transcript[-1]["text"]
     assert record.outcome == "transferred" and record.state["transfer_how"] == "callback"
+
+
+async def test_the_stt_hears_what_the_agent_just_asked_for(
+    booking_service: BookingService,
+) -> None:
+    from types import SimpleNamespace
+
+    from livekit.agents import llm
+
+    from agent.speech.stt_whisper import WhisperSTT
+
+    stt = WhisperSTT()  # never decodes here: only the hint is checked
+    asked: list[set[str]] = []
+    stt.expect_answer = lambda what: asked.append(set(what))  # type: ignore[method-assign]
+    call = build_call(
+        booking=booking_service,
+        session_id="c-hint",
+        options=OPTS,
+        engines=SimpleNamespace(stt=stt),
+        preset="natural",
+    )
+    question = llm.ChatMessage(role="assistant", content=["May I have your full name?"])
+    call.session.emit("conversation_item_added", SimpleNamespace(item=question))
+    answer = llm.ChatMessage(role="user", content=["Maria Lopez"])
+    call.session.emit("conversation_item_added", SimpleNamespace(item=answer))
+    assert asked == [{"name"}]

@@ -192,3 +192,33 @@ async def test_a_short_yes_after_a_long_answer_is_the_caller_not_background(
         e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
     ]
     assert len(finals) == 2 and "yes" in words(finals[1]), finals
+
+
+class BeamRecorder:
+    """Wraps the real engine, noting the beam each decode asked for."""
+
+    def __init__(self, engine: WhisperEngine) -> None:
+        self.engine = engine
+        self.beams: list[int | None] = []
+
+    def transcribe(self, audio: np.ndarray, prompt: str = "", beam_size: int | None = None):  # type: ignore[no-untyped-def]
+        self.beams.append(beam_size)
+        return self.engine.transcribe(audio, prompt, beam_size)
+
+
+async def test_an_answer_to_the_name_question_is_decoded_with_the_wider_beam(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    engine = BeamRecorder(whisper)
+    stt_ = WhisperSTT(WhisperOptions(interim_results=False), engine=engine)  # type: ignore[arg-type]
+    line = say("Maria Lopez, March third, nineteen eighty five.", pad_s=0.8)
+    await _stream(stt_, line, False)
+    assert engine.beams and set(engine.beams) == {None}  # greedy by default
+    engine.beams.clear()
+    stt_.expect_answer({"name", "date_of_birth"})
+    events = await _stream(stt_, line, False)
+    assert engine.beams[-1] == WhisperOptions().name_beam_size
+    finals = [
+        e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    ]
+    assert "lopez" in words(" ".join(finals))

@@ -1,6 +1,6 @@
 import pytest
 
-from agent.turn import expectation_from_prompt, lexical_completeness
+from agent.turn import expectation_from_prompt, expectations_from_prompt, lexical_completeness
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,9 @@ def test_whisper_full_stop_is_not_evidence() -> None:
 )
 def test_expectation_from_the_agents_question(prompt: str, expected: str | None) -> None:
     assert expectation_from_prompt(prompt) == expected
+
+
+def test_every_request_in_one_question_is_found() -> None:
+    asked = expectations_from_prompt("May I have your full name and date of birth?")
+    assert asked == {"name", "date_of_birth"}
+    assert expectations_from_prompt("Which works best?") == frozenset()
