@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -88,7 +89,10 @@ class Database:
             yield conn
 
     async def migrate(self) -> None:
-        async with self.write() as conn:
+        # Alembic keeps the running migration in module globals (`context`, `op`): two
+        # databases migrating at once in one process (concurrent simulated calls) would
+        # write into each other's connection, so migrations take turns per event loop.
+        async with _migration_lock(), self.write() as conn:
             if not self.is_sqlite:
                 await conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
             await conn.run_sync(_upgrade)
@@ -105,6 +109,19 @@ class Database:
         await self._writer.dispose()
         if self._reader is not self._writer:
             await self._reader.dispose()
+
+
+_MIGRATION_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _migration_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _MIGRATION_LOCKS.get(loop)
+    if lock is None:
+        lock = _MIGRATION_LOCKS[loop] = asyncio.Lock()
+    return lock
 
 
 def head_revision() -> str | None:
