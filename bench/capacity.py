@@ -1,7 +1,9 @@
 """How many simulated calls run at once, in real time, before audio falls behind.
 
-K calls of one short scenario start together (K = 1, 2, ...); a level passes when no patient
-frame went out more than 100 ms late in any call. Stops at the first failing level.
+K calls of one short scenario start together (K = 1, 2, ...); a level passes when, in every
+call, 99 % of the patient's frames went out less than 100 ms late. (The worst single frame is
+reported too, but is no criterion: one 150 ms stall, e.g. a model's first run, happens even
+with one call on a quiet machine.) Stops at the first failing level.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ LATE_LIMIT_MS = 100.0
 @dataclass(frozen=True)
 class CapacityLevel:
     calls: int
+    frame_late_ms_p99: float
     frame_late_ms_max: float
     frames_late_100ms: int
     response_ms_p50: float | None
@@ -28,7 +31,7 @@ class CapacityLevel:
 
     @property
     def ok(self) -> bool:
-        return self.frame_late_ms_max <= LATE_LIMIT_MS
+        return self.frame_late_ms_p99 <= LATE_LIMIT_MS
 
 
 async def measure(scenario: Path, preset: str, max_calls: int) -> list[CapacityLevel]:
@@ -40,6 +43,7 @@ async def measure(scenario: Path, preset: str, max_calls: int) -> list[CapacityL
         resp = sorted(x for r in results for x in r.metrics.response_ms)
         level = CapacityLevel(
             calls=k,
+            frame_late_ms_p99=round(max(r.metrics.frame_late_ms_p99 or 0.0 for r in results), 1),
             frame_late_ms_max=round(max(r.metrics.frame_late_ms_max for r in results), 1),
             frames_late_100ms=sum(r.metrics.frames_late_100ms for r in results),
             response_ms_p50=round(resp[len(resp) // 2], 1) if resp else None,
@@ -48,7 +52,8 @@ async def measure(scenario: Path, preset: str, max_calls: int) -> list[CapacityL
         )
         levels.append(level)
         print(
-            f"capacity: {k} concurrent call(s): max frame lateness {level.frame_late_ms_max} ms, "
+            f"capacity: {k} concurrent call(s): frame lateness p99 {level.frame_late_ms_p99} ms, "
+            f"max {level.frame_late_ms_max} ms, "
             f"{level.frames_late_100ms} frames >100 ms late, "
             f"response p50 {level.response_ms_p50} ms",
             flush=True,
