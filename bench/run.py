@@ -25,6 +25,7 @@ from sim.audio.runner import RunOptions, ScenarioResult, run_many
 
 from . import capacity, report
 from .configs import CONFIGS, REPO, resolve, scenario_set
+from .pool import run_pool
 
 # (module, extra args, time limit s): the other layers' benches, each also its own command; only
 # with --with-subbenches (booking ~1.5 min, phone ~2.5 min) or --with-speech (~4 min), so that
@@ -69,11 +70,11 @@ def _sub_benches(with_speech: bool) -> list[str]:
     return notes
 
 
-def _progress(r: ScenarioResult) -> None:
+def _progress(config: str, r: ScenarioResult) -> None:
     m = r.metrics
     status = "PASS" if r.passed else "FAIL"
     print(
-        f"   {status} {r.name:34s} {m.call_s:5.0f} s call, overlaps {m.overlaps_turn}+"
+        f"   {status} {config:15s} {r.name:34s} {m.call_s:5.0f} s call, overlaps {m.overlaps_turn}+"
         f"{m.overlaps_non_turn}, max frame lateness {m.frame_late_ms_max:.0f} ms",
         flush=True,
     )
@@ -129,23 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== warm-up call (not counted): {time.monotonic() - t0:.0f} s", flush=True)
     runs: list[dict[str, Any]] = []
     samples: dict[str, dict[str, list[float]]] = {}
+    t0 = time.monotonic()
+    plot_dir = args.out / "timelines" if args.timelines else None
+    by_config = asyncio.run(run_pool(wanted, paths, args.jobs, plot_dir, on_result=_progress))
+    print(f"== {len(wanted)} x {len(paths)} calls in {time.monotonic() - t0:.0f} s", flush=True)
     for cfg in wanted:
-        t0 = time.monotonic()
-        opts = RunOptions(
-            preset=cfg.preset, plot_dir=args.out / "timelines" if args.timelines else None
-        )
-        results = asyncio.run(run_many(paths, opts, args.jobs, on_result=_progress))
+        results = by_config[cfg.name]
         row = _row(cfg.name, results)
         runs.append(row)
         samples[cfg.name] = {
             "response_ms": [x for r in results for x in r.metrics.response_ms],
             "barge_in_pause_ms": [x for r in results for x in r.metrics.barge_in_pause_ms],
         }
-        print(
-            f"== {cfg.name}: {row['scenarios']} scenarios in {time.monotonic() - t0:.0f} s, "
-            f"success {row['success_rate']}",
-            flush=True,
-        )
+        print(f"== {cfg.name}: success {row['success_rate']}", flush=True)
         for f in row["failed"]:
             print(f"   FAIL {f}")
 
@@ -170,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     extra["wall_s"] = round(total, 1)
     notes += [
         f"scenario set `{args.set}` ({len(paths)} scenarios per configuration, "
-        f"{args.jobs} call(s) at a time); "
+        f"{args.jobs} call(s) at a time, all configurations in one pool, longest first; "
+        "CPU per call = its process CPU / calls running beside it); "
         f"whole bench {total / 60:.1f} min on {os.cpu_count()} cores",
         "rates count overlaps (patient onset while an agent reply segment was open); "
         "n in brackets = events/opportunities",
