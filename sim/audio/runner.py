@@ -46,6 +46,10 @@ class RunOptions:
     settle_s: float = 0.5  # after hangup, let in-flight events land before closing
 
 
+# How long a call's start (greeting) may still run after the patient's script has ended.
+_START_GRACE_S = 5.0
+
+
 @dataclass
 class ScenarioResult:
     name: str
@@ -241,7 +245,14 @@ async def _run_call(
     try:
         await _wait_started(session, start)
         await patient.run(rendered)
-        await start
+        # the patient has hung up: a greeting still waiting on its playout (talked over by
+        # babble without end) must not hold the call open until the call's own time cap
+        await asyncio.wait({start}, timeout=_START_GRACE_S)
+        if not start.done():
+            log.warning("scenario %s: call start still pending after hangup", script.name)
+            start.cancel()
+        else:
+            await start
     except Exception as e:  # the call broke: record it, still finish and report
         log.exception("scenario %s failed while running", script.name)
         error = f"{type(e).__name__}: {e}"
