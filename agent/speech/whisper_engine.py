@@ -84,16 +84,19 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
 def drop_repeats(text: str) -> str:
-    """Remove sentences that repeat the one before (whisper's loop on short windows)."""
+    """Remove whisper's loop on short windows: a sentence repeating the one before, and a
+    last fragment that starts that sentence over (the loop cut off by the token cap)."""
     out: list[str] = []
-    last = ""
+    keys: list[str] = []
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0).strip()
         key = re.sub(r"[^a-z0-9 ]", "", sentence.lower()).strip()
-        if not key or key == last:
+        if not key or (keys and key == keys[-1]):
             continue
         out.append(sentence)
-        last = key
+        keys.append(key)
+    if len(keys) >= 2 and keys[-2].startswith(keys[-1]) and not out[-1].endswith((".", "?", "!")):
+        out.pop()
     return " ".join(out)
 
 
@@ -171,7 +174,10 @@ class WhisperEngine:
         text = drop_repeats(raw)
         avg_logprob = float(result.scores[0]) if result.scores else -10.0
         no_speech = float(result.no_speech_prob)
-        ratio = compression_ratio(raw)
+        # judged on what is left once a loop is cut: a confident sentence that whisper
+        # then repeated is the caller's words, not a hallucination (a name and date of
+        # birth were dropped as "repetitive" this way, at 0.90 confidence)
+        ratio = compression_ratio(text)
         confidence = math.exp(min(0.0, avg_logprob)) * (1.0 - no_speech)
         rejected = self._reject_reason(text, avg_logprob, no_speech, ratio)
         return Transcript(

@@ -68,6 +68,23 @@ def test_repeated_sentences_are_dropped() -> None:
     assert drop_repeats("Yes. Yes. Yes.") == "Yes."
     assert drop_repeats("My name is Ana. My name is Ana. Thanks!") == "My name is Ana. Thanks!"
     assert drop_repeats("No wait, Tuesday.") == "No wait, Tuesday."
+    # the loop cut off by the token cap: the fragment starting the sentence over goes too
+    looped = (
+        "My name is John Smith, born March 5, 1985. "
+        "My name is John Smith born March 5, 1985. My name is John"
+    )
+    assert drop_repeats(looped) == "My name is John Smith, born March 5, 1985."
+    assert drop_repeats("I need a checkup. On Tuesday") == "I need a checkup. On Tuesday"
+
+
+def test_a_sentence_whisper_repeated_is_kept_not_rejected_as_repetitive(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    line = say("My name is John Smith, and my date of birth is March fifth, 1985.")
+    looped = np.concatenate([line, line, line])  # what a looping decode reads like
+    result = whisper.transcribe(looped)
+    assert result.accepted, result
+    assert {"john", "smith", "birth"} <= words(result.text)
 
 
 async def _stream(stt_: WhisperSTT, pcm: np.ndarray, realtime: bool) -> list[stt.SpeechEvent]:
