@@ -27,9 +27,8 @@ CONFIGS: tuple[BenchConfig, ...] = (
 )
 
 # Own scenarios dense in overlaps (6 backchannel/noise overlaps, 3 interruptions), mid-utterance
-# pauses and a noisy line. `standard` (the default) is these plus the public scenarios: with
-# three calls at a time all five configurations fit in 20 minutes on 2 cores; `full` adds
-# every own audio scenario (~1 h).
+# pauses and a noisy line. The bench's default `standard` run is built from this set and the
+# public one (bench.run._passes); `full` = every public and own audio scenario (~1 h).
 QUICK_SET: tuple[str, ...] = (
     "audio:dense-backchannels-and-noise",
     "audio:dense-interruptions",
@@ -51,12 +50,10 @@ def resolve(entry: str) -> Path:
 def scenario_set(name: str) -> list[Path]:
     if name == "quick":
         return [resolve(e) for e in QUICK_SET]
-    if name == "standard":
-        return sorted(PUBLIC_SCENARIOS.glob("*.yaml")) + [resolve(e) for e in QUICK_SET]
     if name == "full":
         return sorted(PUBLIC_SCENARIOS.glob("*.yaml")) + sorted(AUDIO_SCENARIOS.glob("*.yaml"))
     if name == "public":
         return sorted(PUBLIC_SCENARIOS.glob("*.yaml"))
     if name == "audio":
         return sorted(AUDIO_SCENARIOS.glob("*.yaml"))
-    raise ValueError(f"unknown scenario set {name!r} (standard, quick, full, public, audio)")
+    raise ValueError(f"unknown scenario set {name!r} (quick, full, public, audio)")

@@ -1,11 +1,11 @@
 """`make bench`: turn-taking configurations side by side on audio scenarios, plus capacity.
 
-    python -m bench [--set standard|quick|full|public|audio] [--configs a,b] [--jobs 3]
-                    [--capacity-max 4] [--no-capacity] [--with-subbenches] [--timelines]
-                    [--out bench/results]
+    python -m bench [--set standard|quick|full|public|audio] [--configs a,b] [--jobs 1]
+                    [--public-jobs 2] [--capacity-max 4] [--no-capacity] [--with-subbenches]
+                    [--with-speech] [--timelines] [--out bench/results]
 
-Each configuration runs the same scenarios, `--jobs` calls at a time (real-time audio; the
-table reports the worst frame lateness so a starved run shows).
+Each configuration runs the same scenarios in real time, `--jobs` calls at a time (see
+`_passes` for the default `standard` run).
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   FAIL {f}")
         notes.append(
             f"{ps.label}: {len(ps.paths)} scenarios per row, {ps.jobs} call(s) at a time"
-            + ("" if ps.jobs == 1 else " (over this machine's real-time capacity: latencies high)")
+            + ("" if ps.jobs == 1 else " (calls share the CPU: latencies above one at a time)")
         )
 
     extra: dict[str, Any] = {"scenario_set": args.set, "scenarios": [str(p) for p in paths]}
