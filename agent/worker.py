@@ -2,7 +2,9 @@
 
 `python -m agent dev|start|console|connect` (the framework's CLI), agent name
 `clinic-receptionist`. The booking service is opened once per process (DATABASE_URL, else
-var/clinic.db); every call is saved as a call record when it ends.
+the project's var/clinic.db); every call is saved as a call record when it ends. Expired holds
+expire lazily here; the web app that `make run` starts beside the worker sweeps them (one
+sweeper per job process would repeat its work, and job processes have no hook to stop one).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from livekit import rtc
@@ -27,7 +28,6 @@ from booking import BookingService
 log = logging.getLogger("agent.worker")
 
 AGENT_NAME = "clinic-receptionist"
-DEFAULT_DB = Path("var/clinic.db")
 _BOOKING_KEY = "booking_service"
 
 
@@ -88,14 +88,6 @@ def _lower_priority(niceness: int) -> Iterator[None]:
             log.warning("could not restore process priority after prewarm")
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    DEFAULT_DB.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{DEFAULT_DB.resolve()}"
-
-
 async def booking_for_process(proc: JobProcess) -> BookingService:
     """One BookingService per process and event loop (its engine is bound to the loop)."""
     loop = asyncio.get_running_loop()
@@ -103,7 +95,8 @@ async def booking_for_process(proc: JobProcess) -> BookingService:
     if cached is not None and cached[0] is loop:
         svc: BookingService = cached[1]
         return svc
-    svc = await BookingService.open(database_url())
+    # No URL: BookingService resolves $DATABASE_URL, else the project's SQLite file.
+    svc = await BookingService.open()
     proc.userdata[_BOOKING_KEY] = (loop, svc)
     return svc
 

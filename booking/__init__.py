@@ -21,7 +21,7 @@ from booking.models import (
 )
 from booking.options import BookingOptions
 from booking.service import BookingService
-from booking.sweeper import start_sweeper
+from booking.sweeper import start_sweeper, stop_sweeper
 
 __all__ = [
     "Appointment",
@@ -48,4 +48,5 @@ __all__ = [
     "VisitType",
     "load_clinic",
     "start_sweeper",
+    "stop_sweeper",
 ]

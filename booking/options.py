@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+# The checkout this package lives in (it is installed editable), so that the default database
+# is the same file whichever directory `python -m booking`, the worker or the web app run from.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 
 @dataclass(frozen=True)
 class BookingOptions:
@@ -15,7 +19,8 @@ class BookingOptions:
     # how far (days either side) to look for alternatives when nothing matches.
     alternative_days: int = 7
     max_search_days: int = 92
-    sqlite_path: Path = Path("var/clinic.db")
+    # used when neither an explicit URL nor $DATABASE_URL is given
+    sqlite_path: Path = PROJECT_ROOT / "var" / "clinic.db"
     # SQLite waits this long for another process's write lock before failing.
     sqlite_busy_timeout_ms: int = 30_000
     pool_size: int = 10

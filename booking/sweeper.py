@@ -30,3 +30,11 @@ async def run_sweeper(svc: Sweepable, interval_s: float = 30.0) -> None:
 def start_sweeper(svc: Sweepable, interval_s: float = 30.0) -> asyncio.Task[None]:
     """Start the sweeper on the running loop; cancel the task to stop it."""
     return asyncio.get_running_loop().create_task(run_sweeper(svc, interval_s), name="sweeper")
+
+
+async def stop_sweeper(task: asyncio.Task[None]) -> None:
+    """Cancel the sweeper and wait until it has stopped, so that no sweep is still writing
+    when the caller closes the database. asyncio.wait, unlike awaiting the task, does not
+    re-raise the task's cancellation, while a cancellation of the caller still propagates."""
+    task.cancel()
+    await asyncio.wait([task])

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from booking import BookingService
+from booking import BookingService, start_sweeper, stop_sweeper
 from booking.clock import Clock
 from web.settings import WebSettings
 from web.staff import build_staff_router
@@ -49,9 +49,13 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
         # it creates and seeds the schema when the database is empty.
         service = await BookingService.open(settings.database_url, clock=clock)
         app.state.booking = service
+        # This is the stack's one long-lived service (the worker's job processes only expire
+        # holds lazily), so it keeps hold statuses accurate; the first sweep runs at once.
+        sweeper = app.state.sweeper = start_sweeper(service)
         try:
             yield
         finally:
+            await stop_sweeper(sweeper)
             await service.close()
 
     app = FastAPI(title="Maple Street Family Clinic", lifespan=lifespan, docs_url=None)
