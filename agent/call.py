@@ -208,6 +208,12 @@ class Call:
                     await self.session.aclose()
                 except Exception:
                     log.exception("closing session %s failed", self.session_id)
+            turn_metrics: dict[str, Any] | None = None
+            if self.turn is not None:
+                try:
+                    turn_metrics = self.turn.metrics()
+                except Exception:
+                    log.exception("turn metrics failed for %s", self.session_id)
             record = self.recorder.build(
                 call_id=self.session_id,
                 room=self.room_name,
@@ -218,12 +224,8 @@ class Call:
                 outcome=self._outcome(outcome),
                 ended_at=self.clock.now(),
                 recording_path=self._keep_recording(),
+                turn_metrics=turn_metrics,
             )
-            if self.turn is not None:
-                try:
-                    record.metrics["turn"] = self.turn.metrics()
-                except Exception:
-                    log.exception("turn metrics failed for %s", self.session_id)
             try:
                 await self.booking.save_call(record)
             except Exception:

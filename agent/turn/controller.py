@@ -470,6 +470,10 @@ class InterruptionController:
         self._metrics.record("framework_resume", self._clock.now(), resumed=bool(ev.resumed))
 
     def _on_close(self, ev: Any) -> None:
-        logger.info("turn metrics", extra={"turn_metrics": self._metrics.as_dict()})
+        # Counts and latencies only: the events carry the patient's words (a phone number or
+        # date of birth said over the agent), and the worker log is not the place for them;
+        # they are kept in the call record (metrics["turn"]), behind the staff login.
+        summary = {k: v for k, v in self._metrics.as_dict().items() if k != "events"}
+        logger.info("turn metrics", extra={"turn_metrics": summary})
 
     # endregion

@@ -19,6 +19,7 @@ from pathlib import Path
 import requests
 import uvicorn
 
+from agent.record import turn_marks
 from booking import BookingService, CallRecord, FixedClock, PatientInfo, Slot
 from booking.clinic import load_clinic
 from web.app import create_app
@@ -37,6 +38,21 @@ CALL_ID = "call-0001"
 CALL_CALLER = "+1 555 212 4433"
 CALLBACK_PHONE = "555-303-9090"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# The call's turn-taking events as the turn controller saves them (metrics["turn"]["events"]):
+# on its monotonic clock, which read TURN0 when the call started. A backchannel pauses the
+# agent's offer (resumed), then the copay question stops it.
+TURN0 = 51_200.0
+TURN_EVENTS = [
+    {"kind": "barge_in_onset", "t": TURN0 + 7.9},
+    {"kind": "paused", "t": TURN0 + 8.1, "after_ms": 200},
+    {"kind": "overlap", "t": TURN0 + 8.6, "verdict": "backchannel", "words": "mhm"},
+    {"kind": "resume", "t": TURN0 + 8.6, "verdict": "backchannel"},
+    {"kind": "framework_resume", "t": TURN0 + 8.6, "resumed": True},
+    {"kind": "barge_in_onset", "t": TURN0 + 9.8},
+    {"kind": "paused", "t": TURN0 + 9.9, "after_ms": 100},
+    {"kind": "overlap", "t": TURN0 + 10.2, "verdict": "interruption", "words": "Sorry, what's"},
+    {"kind": "interruption", "t": TURN0 + 10.2, "after_ms": 400},
+]
 
 
 def board_day(today: date | None = None) -> date:
@@ -131,13 +147,18 @@ def call_record(day: date, recording: Path) -> CallRecord:
                 "output": "2 slots",
             }
         ],
-        events=[
-            {"kind": "paused", "t": 8.1},
-            {"kind": "resumed", "t": 8.6},
-            {"kind": "paused", "t": 9.9},
-            {"kind": "stopped", "t": 10.2},
-        ],
-        metrics={"interruptions": 1, "turns": 6},
+        # What agent.record writes from those: paused / resumed / stopped, seconds from start.
+        events=turn_marks(TURN_EVENTS, TURN0),
+        metrics={
+            "interruptions": 1,
+            "turns": 6,
+            "turn": {
+                "preset": "natural",
+                "interruptions": 1,
+                "false_interruptions": 1,
+                "events": TURN_EVENTS,
+            },
+        },
         recording_path=str(recording),
     )
 

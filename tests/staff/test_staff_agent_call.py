@@ -4,10 +4,13 @@ console: its booking on the board and its record, with transcript and timeline."
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import datetime
 from datetime import time as dtime
 
+import pytest
+from livekit.agents.cli.log import JsonFormatter
 from staff_live import STAFF, LiveApp
 
 from booking import BookingService, CallRecord, FixedClock
@@ -38,9 +41,15 @@ async def phone_call(live: LiveApp) -> CallRecord:
         await svc.close()
 
 
-def test_a_call_by_the_agent_is_reviewable(live: LiveApp) -> None:
+def test_a_call_by_the_agent_is_reviewable(live: LiveApp, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)  # the worker's level in `make run`
     record = asyncio.run(phone_call(live))
     assert record.outcome == "booked", record.transcript
+    # What the call logged (read before any HTTP request, whose ports could hold the digits),
+    # as the worker's JSON log lines with their `extra` fields: no name, DOB or phone number.
+    log = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    for phi in ("Nora", "Quinn", "1982", "4242"):
+        assert phi not in log, phi
     s, _ = live.login(STAFF)
     calls = s.get(live.base + "/staff/calls", timeout=10).text
     assert f'data-call="{record.id}"' in calls and "•••-42" in calls

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 from livekit import rtc
 from livekit.agents import stt
+from livekit.agents.cli.log import JsonFormatter
 from livekit.agents.language import LanguageCode
 
 from agent.turn import PRESETS, InterruptionController
@@ -139,6 +142,28 @@ async def test_real_interruption_stops_the_agent_and_reaches_the_framework() -> 
     await h.close()
     assert h.received == ["no wait", "No wait, Wednesday."]
     assert h.ctrl.metrics()["stop_latencies_ms"] == [300.0]
+
+
+async def test_the_worker_log_gets_counts_not_the_patients_words(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)  # the worker's level in `make run`
+    h = Harness()
+    h.session.set_agent("speaking")
+    h.session.set_user("listening", "speaking")
+    h.clock.advance(0.3)
+    await h.say("No, my number is 555 201 7788, born March 2 1984", final=True)
+    h.session.set_user("speaking", "listening")
+    await h.close()
+    h.session.emit("close", SimpleNamespace())
+    # as var/log/worker.log gets it: livekit's JSON formatter writes the `extra` fields too
+    log = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "turn metrics" in log and '"interruptions": 1' in log
+    for said in ("7788", "1984", "my number"):
+        assert said not in log
+    # the call record (behind the staff login) keeps what was said
+    words = [e.get("words", "") for e in h.ctrl.metrics()["events"] if e["kind"] == "overlap"]
+    assert any("7788" in w for w in words)
 
 
 async def test_rough_interim_words_wait_for_the_final_before_stopping_the_agent() -> None:

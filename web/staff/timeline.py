@@ -1,7 +1,8 @@
 """A call's timeline: who spoke when, and where the agent paused, resumed or stopped.
 
 Reads what the agent saves in a CallRecord: transcript items {role, text, track, t[, end],
-interrupted} and events {kind, t[, end, who]}. Times are seconds from the call's start.
+interrupted} and events {type, t[, end, who]}; agent.record writes the turn controller's marks
+as `paused` / `resumed` / `stopped`. Times are seconds from the call's start.
 Speech segments come from `speech` events when present, else from the transcript (each
 item lasts until the next one starts, capped by a words-per-second estimate)."""
 
