@@ -146,8 +146,12 @@ def test_calls_list_and_call_page(live: LiveApp) -> None:
     assert "1:35" in row and "booked" in row and "<td>1</td>" in row
     page = s.get(f"{live.base}/staff/calls/{CALL_ID}", timeout=10).text
     assert '<svg class="timeline"' in page
+    # The seeded record carries the marks as the agent writes them (staff_live.TURN_EVENTS):
+    # drawn at their seconds from the call start, not on the turn controller's clock.
     assert page.count('class="mark mark-pause"') == 2 and 'class="mark mark-stop"' in page
     assert 'class="mark mark-resume"' in page
+    listed = re.findall(r'<li class="mark-(\w+)">([\d.]+) s', page)
+    assert listed == [("pause", "8.10"), ("resume", "8.60"), ("pause", "9.90"), ("stop", "10.20")]
     for track in ("booking", "side", "correction"):
         assert f'data-track="{track}"' in page
     assert "Wednesday" in page and "find_availability" in page
@@ -312,6 +316,26 @@ def test_admin_manages_accounts(live: LiveApp) -> None:
         f"{live.base}/staff/admin/users/{ADMIN}/remove", data={"csrf_token": csrf}, timeout=10
     )
     assert self_remove.status_code == 400
+    promote = s.post(
+        f"{live.base}/staff/admin/users/carol/role",
+        data={"csrf_token": csrf, "role": "admin"},
+        timeout=10,
+    )
+    assert "Role changed." in promote.text
+    carol_form = promote.text.split('/users/carol/role"')[1].split("</form>")[0]
+    assert '<option value="admin" selected>' in carol_form
+    bad = s.post(
+        f"{live.base}/staff/admin/users/carol/role",
+        data={"csrf_token": csrf, "role": "root"},
+        timeout=10,
+    )
+    assert bad.status_code == 400 and "role must be" in bad.text
+    self_demote = s.post(
+        f"{live.base}/staff/admin/users/{ADMIN}/role",
+        data={"csrf_token": csrf, "role": "staff"},
+        timeout=10,
+    )
+    assert self_demote.status_code == 400 and "your own role" in self_demote.text
     gone = s.post(
         live.base + "/staff/admin/users/carol/remove", data={"csrf_token": csrf}, timeout=10
     )
@@ -329,3 +353,14 @@ def test_admin_settings_validate_the_webhook_url(live: LiveApp) -> None:
     page = s.get(live.base + "/staff/admin/settings", timeout=10).text
     assert "Maple Street Family Clinic" in page and "Calendar feeds" in page
     assert csrf_of(page) == csrf
+    # A secret can be set and cleared again (a port nothing listens on: no delivery lands).
+    hook = {"csrf_token": csrf, "webhook_url": "http://127.0.0.1:9/hook"}
+    saved = s.post(
+        live.base + "/staff/admin/settings", data={**hook, "webhook_secret": "s3"}, timeout=10
+    )
+    assert 'name="clear_secret"' in saved.text
+    cleared = s.post(
+        live.base + "/staff/admin/settings", data={**hook, "clear_secret": "1"}, timeout=10
+    )
+    assert 'name="clear_secret"' not in cleared.text and "Set a secret" in cleared.text
+    s.post(live.base + "/staff/admin/settings", data={"csrf_token": csrf}, timeout=10)

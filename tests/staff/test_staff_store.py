@@ -53,6 +53,27 @@ async def test_accounts(store: tuple[StaffStore, FixedClock]) -> None:
     assert [u.username for u in await s.list_users()] == ["alice", "bob"]
 
 
+async def test_role_change_keeps_an_admin(store: tuple[StaffStore, FixedClock]) -> None:
+    s, clock = store
+    await s.add_user("alice", PW, "admin", NOW)
+    bob = await s.add_user("bob", PW, "staff", NOW)
+    token, _ = await s.create_session(bob, clock.now())
+    with pytest.raises(StaffError, match="last admin"):
+        await s.set_role("alice", "staff")
+    with pytest.raises(StaffError, match="role must be"):
+        await s.set_role("bob", "root")
+    with pytest.raises(StaffError, match="no staff account"):
+        await s.set_role("carol", "admin")
+    assert (await s.set_role("Bob", "admin")).is_admin
+    # bob's open session carries the new role at once
+    session = await s.get_session(token, clock.now())
+    assert session is not None and session.user.is_admin
+    assert not (await s.set_role("alice", "staff")).is_admin  # bob is an admin now
+    with pytest.raises(StaffError, match="last admin"):
+        await s.remove_user("bob")
+    assert {u.username: u.role for u in await s.list_users()} == {"alice": "staff", "bob": "admin"}
+
+
 async def test_lockout_per_account_then_expiry(store: tuple[StaffStore, FixedClock]) -> None:
     s, clock = store
     await s.add_user("alice", PW, "staff", NOW)
@@ -78,6 +99,20 @@ async def test_lockout_per_address(store: tuple[StaffStore, FixedClock]) -> None
         await s.authenticate(f"user{i}", "guess", "10.1.1.1", clock.now())
     assert (await s.authenticate("alice", PW, "10.1.1.1", clock.now())).status == "locked"
     assert (await s.authenticate("alice", PW, "10.1.1.2", clock.now())).status == "ok"
+
+
+async def test_a_sign_in_clears_the_address_count(store: tuple[StaffStore, FixedClock]) -> None:
+    s, clock = store
+    for name in ("alice", "bob"):
+        await s.add_user(name, PW, "staff", NOW)
+    # Colleagues behind one address: typos below the limit, then a good sign-in...
+    for _ in range(4):
+        await s.authenticate("alice", "typo", "10.3.0.1", clock.now())
+    assert (await s.authenticate("alice", PW, "10.3.0.1", clock.now())).status == "ok"
+    # ...so the next colleague's typos start from zero: four more do not lock the address.
+    for _ in range(4):
+        assert (await s.authenticate("bob", "typo", "10.3.0.1", clock.now())).status == "invalid"
+    assert (await s.authenticate("bob", PW, "10.3.0.1", clock.now())).status == "ok"
 
 
 async def test_failures_outside_the_window_do_not_add_up(

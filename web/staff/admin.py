@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from web.staff.auth import session_of
 from web.staff.context import Console
 from web.staff.forms import read_form
-from web.staff.store import StaffError, StaffSession
+from web.staff.store import ROLES, StaffError, StaffSession
 
 log = logging.getLogger("web.staff")
 
@@ -22,6 +22,7 @@ NOTICES = {
     "added": "Account added.",
     "removed": "Account removed.",
     "password": "Password changed; that account's sessions were ended.",
+    "role": "Role changed.",
     "saved": "Settings saved.",
 }
 
@@ -50,6 +51,7 @@ def admin_router(
             session_of(request),
             status_code=status,
             users=await console.store.list_users(),
+            roles=ROLES,
             error=error,
             notice=NOTICES.get(request.query_params.get("notice", "")),
         )
@@ -85,6 +87,20 @@ def admin_router(
             return await users_page(request, str(err), 400)
         log.info("admin %s removed %s", session_of(request).user.username, username)
         return RedirectResponse("/staff/admin/users?notice=removed", status_code=303)
+
+    @router.post("/staff/admin/users/{username}/role")
+    async def set_role(request: Request, username: str) -> Response:
+        form = await read_form(request)
+        admin = session_of(request).user.username
+        # As with removal: another admin changes yours, so nobody locks themselves out.
+        if username == admin:
+            return await users_page(request, "You cannot change your own role.", 400)
+        try:
+            user = await console.store.set_role(username, form.get("role", ""))
+        except StaffError as err:
+            return await users_page(request, str(err), 400)
+        log.info("admin %s made %s %s", admin, user.username, user.role)
+        return RedirectResponse("/staff/admin/users?notice=role", status_code=303)
 
     @router.post("/staff/admin/users/{username}/password")
     async def set_password(request: Request, username: str) -> Response:
@@ -129,7 +145,10 @@ def admin_router(
             return await settings_page(request, str(err), 400)
         await console.store.set_setting(WEBHOOK_URL_KEY, url)
         secret = form.get("webhook_secret", "").strip()
-        if secret:
+        if form.get("clear_secret"):
+            # Nothing is sent without a secret (unless STAFF_WEBHOOK_SECRET gives one).
+            await console.store.set_setting(WEBHOOK_SECRET_KEY, None)
+        elif secret:
             await console.store.set_setting(WEBHOOK_SECRET_KEY, secret)
         log.info("admin %s changed the webhook settings", session_of(request).user.username)
         return RedirectResponse("/staff/admin/settings?notice=saved", status_code=303)

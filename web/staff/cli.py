@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     tok = sub.add_parser("token", help="create an API token for an account (printed once)")
     tok.add_argument("username")
     tok.add_argument("--label", default="cli")
+    role = sub.add_parser("role", help="change an account's role (an admin must remain)")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
     rm = sub.add_parser("remove", help="delete an account")
     rm.add_argument("username")
     sub.add_parser("list", help="list accounts")
@@ -58,6 +61,9 @@ async def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> None:
         elif args.command == "token":
             user = await store.require_user(args.username)
             print(await store.create_api_token(user, args.label, now), file=out)
+        elif args.command == "role":
+            user = await store.set_role(args.username, args.role)
+            print(f"{user.username} is now {user.role}", file=out)
         elif args.command == "remove":
             await store.remove_user(args.username)
             print(f"removed {args.username}", file=out)

@@ -208,7 +208,8 @@ def console_router(
     @router.post("/staff/holds/{hold_id}/release")
     async def release(request: Request, hold_id: str) -> Response:
         form = await read_form(request)
-        await console.booking().release(hold_id)
+        if await console.booking().release(hold_id):  # logged like every other change
+            log.info("staff %s released hold %s", session_of(request).user.username, hold_id)
         day = form.get("day", "")
         return RedirectResponse(f"/staff/bookings?day={day}&notice=released", status_code=303)
 

@@ -154,14 +154,31 @@ class StaffStore:
         user = await self.require_user(username)
         async with self.db.write() as conn:
             if user.is_admin:
-                admins = await conn.scalar(
-                    sa.select(sa.func.count()).select_from(t.users).where(t.users.c.role == "admin")
-                )
-                if (admins or 0) <= 1:
-                    raise StaffError("cannot remove the last admin account")
+                await self._keep_an_admin(conn, "cannot remove the last admin account")
             for table in (t.sessions, t.api_tokens):
                 await conn.execute(table.delete().where(table.c.user_id == user.id))
             await conn.execute(t.users.delete().where(t.users.c.id == user.id))
+
+    async def set_role(self, username: str, role: str) -> StaffUser:
+        """Change an account's role. Its sessions and API tokens stay: every request reads the
+        role afresh (auth.py), so the change applies from the next one."""
+        role_ = check_role(role)
+        user = await self.require_user(username)
+        async with self.db.write() as conn:
+            if user.is_admin and role_ != "admin":
+                await self._keep_an_admin(conn, "cannot take the admin role from the last admin")
+            await conn.execute(t.users.update().where(t.users.c.id == user.id).values(role=role_))
+        return StaffUser(user.id, user.username, role_, user.created_at)
+
+    async def _keep_an_admin(self, conn: AsyncConnection, refusal: str) -> None:
+        """Refuse (StaffError) when the admin about to go is the only one: nobody could manage
+        accounts from the console any more. The admin rows are locked (PostgreSQL; SQLite
+        writes take turns anyway), so two admins demoting each other at once can't both pass."""
+        admins = await conn.execute(
+            sa.select(t.users.c.id).where(t.users.c.role == "admin").with_for_update()
+        )
+        if len(admins.all()) <= 1:
+            raise StaffError(refusal)
 
     async def list_users(self) -> list[StaffUser]:
         async with self.db.read() as conn:
@@ -199,9 +216,11 @@ class StaffStore:
             row = (await conn.execute(sa.select(t.users).where(t.users.c.username == name))).first()
         ok = await self.passwords.verify(row.password_hash if row else None, password)
         if ok and row is not None:
+            # The address's count goes too: colleagues behind one NAT must not add up their
+            # typos into a lockout. Guessing stays bounded by each account's own counter.
             async with self.db.write() as conn:
                 await conn.execute(
-                    t.login_failures.delete().where(t.login_failures.c.key == keys[0])
+                    t.login_failures.delete().where(t.login_failures.c.key.in_(keys))
                 )
             return LoginResult(_user(row), "ok")
         for attempt in range(2):
