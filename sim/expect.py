@@ -81,9 +81,16 @@ async def _check_appointment(
             return [f"appointment: no cancelled appointment for {want.patient}"]
         return []
     if len(active) != 1:
+        # a booking under a misheard name is the usual cause: name it
+        others = [
+            a
+            for a in every
+            if a.status == "confirmed" and a.id not in outcome.preexisting_ids and a not in mine
+        ]
+        made = f"; booked for others: {_desc_named(others)}" if others else ""
         return [
             f"appointment: expected exactly one confirmed for {want.patient}, "
-            f"got {len(active)}: {_desc(active)}"
+            f"got {len(active)}: {_desc(active)}{made}"
         ]
     return _check_fields(want.fields, active[0], booking)
 
@@ -128,3 +135,7 @@ def _desc(appts: list[Appointment]) -> str:
         )
         or "none"
     )
+
+
+def _desc_named(appts: list[Appointment]) -> str:
+    return ", ".join(f"{a.patient_name!r}: {_desc([a])}" for a in appts)
