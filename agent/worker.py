@@ -1,7 +1,7 @@
 """The LiveKit worker: prewarm speech models once per process, one call per room.
 
-`python -m agent dev|start|console|connect` (the framework's CLI), agent name
-`clinic-receptionist`. The booking service is opened once per process (DATABASE_URL, else
+`python -m agent dev|start|console|connect` (the framework's CLI), agent name from
+agent/name.py (AGENT_NAME). The booking service is opened once per process (DATABASE_URL, else
 the project's var/clinic.db); every call is saved as a call record when it ends. Expired holds
 expire lazily here; the web app that `make run` starts beside the worker sweeps them (one
 sweeper per job process would repeat its work, and job processes have no hook to stop one).
@@ -23,11 +23,11 @@ from livekit.agents.voice.events import CloseEvent, CloseReason
 
 from agent.call import Call, CallOptions, build_call
 from agent.dialogue.replies import FREQUENT, Replies
+from agent.name import DEFAULT_AGENT_NAME, agent_name
 from booking import BookingService
 
 log = logging.getLogger("agent.worker")
 
-AGENT_NAME = "clinic-receptionist"
 _BOOKING_KEY = "booking_service"
 
 
@@ -221,6 +221,7 @@ class WorkerSettings:
     idle_processes: int = 1  # each warm process holds every model
     http_port: int = 8081  # 0 = any free port (tests beside `make run`)
     max_calls: int = 4  # capacity by calls, not by other programs' CPU
+    agent_name: str = DEFAULT_AGENT_NAME  # the name tokens dispatch (agent/name.py)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
@@ -231,6 +232,7 @@ class WorkerSettings:
             idle_processes=int(env.get("AGENT_IDLE_PROCESSES", d.idle_processes)),
             http_port=int(env.get("AGENT_HTTP_PORT", d.http_port)),
             max_calls=max(1, int(env.get("AGENT_MAX_CALLS", d.max_calls))),
+            agent_name=agent_name(env),
         )
 
 
@@ -243,7 +245,7 @@ def worker_options(settings: WorkerSettings | None = None) -> WorkerOptions:
     return WorkerOptions(
         entrypoint_fnc=entrypoint,
         prewarm_fnc=prewarm,
-        agent_name=AGENT_NAME,
+        agent_name=s.agent_name,
         initialize_process_timeout=s.init_timeout_s,
         num_idle_processes=s.idle_processes,
         port=s.http_port,

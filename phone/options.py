@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from agent.name import DEFAULT_AGENT_NAME, agent_name
+
 DEV_API_SECRET = "clinic-dev-secret-loopback-only-0123456789abcdef"
 
 
@@ -19,7 +21,7 @@ class GatewayOptions:
     livekit_url: str = "ws://127.0.0.1:7880"
     api_key: str = "devkey"
     api_secret: str = DEV_API_SECRET
-    agent_name: str = "clinic-receptionist"
+    agent_name: str = DEFAULT_AGENT_NAME  # AGENT_NAME, shared with the worker
     trunk_number: str = "+15550100"  # the clinic's own number, as livekit-sip reports it
     room_prefix: str = "clinic-phone-"
     ring_s: float = 0.2  # 180 Ringing before 200 OK
@@ -33,12 +35,12 @@ class GatewayOptions:
             "sip_host": "SIP_HOST", "sip_port": "SIP_PORT", "rtp_host": "SIP_RTP_HOST",
             "rtp_port_min": "SIP_RTP_PORT_MIN", "rtp_port_max": "SIP_RTP_PORT_MAX",
             "livekit_url": "LIVEKIT_URL", "api_key": "LIVEKIT_API_KEY",
-            "api_secret": "LIVEKIT_API_SECRET", "agent_name": "AGENT_NAME",
+            "api_secret": "LIVEKIT_API_SECRET",
             "trunk_number": "SIP_TRUNK_NUMBER", "max_call_s": "SIP_MAX_CALL_S",
             "agent_wait_s": "SIP_AGENT_WAIT_S",
         }  # fmt: skip
         kinds = {f.name: f.type for f in fields(cls)}
-        values: dict[str, object] = {}
+        values: dict[str, object] = {"agent_name": agent_name(env)}
         for name, var in table.items():
             raw = env.get(var)
             if not raw:

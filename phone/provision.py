@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from livekit import api
 from livekit.protocol import sip as sip_proto
 
+from agent.name import DEFAULT_AGENT_NAME
 from phone.options import GatewayOptions
 
 
@@ -26,7 +27,7 @@ class TrunkPlan:
     auth_password: str = ""
     name: str = "clinic inbound"
     room_prefix: str = "clinic-phone-"
-    agent_name: str = "clinic-receptionist"
+    agent_name: str = DEFAULT_AGENT_NAME
     krisp: bool = False  # LiveKit Cloud noise filter; off to match the local pipeline
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from agent.name import DEFAULT_AGENT_NAME, agent_name
+
 # The development key pair from livekit.yaml. Only valid against the loopback server that
 # `make run` starts; LiveKit Cloud users set LIVEKIT_* (see .env.example).
 DEV_API_KEY = "devkey"
@@ -20,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "LIVEKIT_URL": "ws://127.0.0.1:7880",
     "LIVEKIT_API_KEY": DEV_API_KEY,
     "LIVEKIT_API_SECRET": DEV_API_SECRET,
-    "AGENT_NAME": "clinic-receptionist",
+    "AGENT_NAME": DEFAULT_AGENT_NAME,  # the worker reads the same setting (agent/name.py)
     "TOKEN_TTL_S": 600,
     "STAFF_PASSWORD": None,
 }
@@ -84,7 +86,7 @@ class WebSettings:
             livekit_url=get("LIVEKIT_URL"),
             livekit_api_key=get("LIVEKIT_API_KEY"),
             livekit_api_secret=get("LIVEKIT_API_SECRET"),
-            agent_name=get("AGENT_NAME"),
+            agent_name=agent_name(e),
             token_ttl_s=get_int("TOKEN_TTL_S"),
             staff_password=get("STAFF_PASSWORD"),
         )

@@ -48,15 +48,17 @@ def new_room_name() -> str:
 
 
 def patient_grants(room: str) -> api.VideoGrants:
-    """Only what a patient needs: join this one room, publish a microphone, subscribe, and
-    send text (lk.chat / text streams). No room admin, no listing, no camera or screen."""
+    """Only what a patient needs: join this one room, publish a microphone and subscribe.
+    No data: the page only receives (captions are text streams the agent sends, the agent's
+    state is an attribute), so a patient cannot push messages or text into the call. No room
+    admin, no listing, no camera or screen."""
     return api.VideoGrants(
         room_join=True,
         room=room,
         can_publish=True,
         can_publish_sources=["microphone"],
         can_subscribe=True,
-        can_publish_data=True,
+        can_publish_data=False,  # livekit-api's default is True
         can_update_own_metadata=False,
     )
 

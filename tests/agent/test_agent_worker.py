@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
+from agent.name import DEFAULT_AGENT_NAME
 from agent.worker import (
-    AGENT_NAME,
     WorkerSettings,
     _lower_priority,
     clinic_vocabulary,
@@ -29,7 +29,7 @@ def test_worker_settings_from_env() -> None:
 
 def test_worker_options_load_counts_calls() -> None:
     opts = worker_options(WorkerSettings(max_calls=4))
-    assert opts.agent_name == AGENT_NAME
+    assert opts.agent_name == DEFAULT_AGENT_NAME
     assert opts.initialize_process_timeout == 180.0
     assert opts.load_threshold == 0.99
 

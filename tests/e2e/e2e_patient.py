@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import statistics
 import time
 import urllib.request
 import wave
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from livekit import rtc
@@ -19,7 +22,9 @@ from livekit import rtc
 SAMPLE_RATE = 48000
 FRAME_MS = 10
 FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
-# Agent audio louder than this (int16 RMS) counts as speech; received silence is ~0.
+# Audio louder than this (int16 RMS, about -40 dBFS) counts as speech: the agent's audio as
+# received (its silence arrives as ~0), and the patient's WAV, whose speech fades below it
+# within a few frames before piper's trailing near-silence.
 SPEECH_RMS = 300.0
 TRANSCRIPTION_TOPIC = "lk.transcription"
 
@@ -38,7 +43,7 @@ class Turn:
     """One patient utterance and what came back."""
 
     text: str
-    speech_end: float  # monotonic: last speech sample handed to the microphone
+    speech_end: float  # monotonic: the last voiced frame was handed to the microphone
     first_agent_audio: float | None = None
 
     @property
@@ -46,6 +51,38 @@ class Turn:
         if self.first_agent_audio is None:
             return None
         return self.first_agent_audio - self.speech_end
+
+
+def _ms(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds * 1000)
+
+
+def latency_report(
+    turns: Sequence[Turn], transcript_after: Callable[[float], float | None]
+) -> dict[str, Any]:
+    """The turns' figures in ms from the patient's end of speech: to the agent's first audio,
+    and to the patient's final transcript coming back (`transcript_after`, e.g.
+    Patient.transcript_after); with the median and max of the first."""
+    rows: list[dict[str, Any]] = []
+    for turn in turns:
+        heard = transcript_after(turn.speech_end)
+        rows.append(
+            {
+                "patient": turn.text,
+                "first_agent_audio_ms": _ms(turn.latency_s),
+                "final_transcript_ms": None if heard is None else _ms(heard - turn.speech_end),
+            }
+        )
+    answered = [r["first_agent_audio_ms"] for r in rows if r["first_agent_audio_ms"] is not None]
+    return {
+        "measured": "patient end of speech (last voiced frame) -> agent's first audio, ms",
+        "turns": rows,
+        "first_agent_audio_ms": {
+            "turns": len(answered),
+            "median": statistics.median(answered) if answered else None,
+            "max": max(answered, default=None),
+        },
+    }
 
 
 def fetch_token(web_url: str) -> dict[str, str]:
@@ -75,6 +112,15 @@ def read_wav(path: Path) -> np.ndarray:
     return pcm
 
 
+def last_voiced_frame(frames: np.ndarray, threshold: float = SPEECH_RMS) -> int:
+    """Index of the last frame (a row of int16 samples) louder than `threshold`, or of the
+    last frame when none is. Speech ends there, not where the file does: piper's WAVs end in
+    ~0.2 s of near-silence, which would make every latency look that much shorter."""
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    voiced = np.flatnonzero(rms > threshold)
+    return int(voiced[-1]) if voiced.size else len(frames) - 1
+
+
 def write_wav(path: Path, pcm: np.ndarray, sample_rate: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as w:
@@ -96,7 +142,8 @@ class Patient:
 
     def __post_init__(self) -> None:
         self._source = rtc.AudioSource(SAMPLE_RATE, 1, queue_size_ms=40)
-        self._speech: deque[np.ndarray] = deque()
+        # (frame, True on the last voiced frame of an utterance)
+        self._speech: deque[tuple[np.ndarray, bool]] = deque()
         self._speech_done: asyncio.Event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._agent_joined = asyncio.Event()
@@ -163,9 +210,10 @@ class Patient:
         n = 0
         while True:
             if self._speech:
-                chunk = self._speech.popleft()
-                if not self._speech:
+                chunk, ends_speech = self._speech.popleft()
+                if ends_speech:
                     self.turns[-1].speech_end = time.monotonic()
+                if not self._speech:
                     self._speech_done.set()
             else:
                 chunk = rng.normal(0, 20, FRAME_SAMPLES).astype(np.int16)
@@ -188,12 +236,15 @@ class Patient:
         await asyncio.wait_for(self._agent_joined.wait(), agent_timeout_s)
 
     async def say(self, text: str, pcm: np.ndarray) -> Turn:
-        """Queue speech on the microphone and return once the last sample went out."""
+        """Queue speech on the microphone and return once the last sample went out (the
+        turn's speech_end is when its last voiced frame did)."""
         padded = np.concatenate([pcm, np.zeros((-len(pcm)) % FRAME_SAMPLES, dtype=np.int16)])
+        frames = padded.reshape(-1, FRAME_SAMPLES)
+        last = last_voiced_frame(frames)
         turn = Turn(text=text, speech_end=float("inf"))
         self.turns.append(turn)
         self._speech_done.clear()
-        self._speech.extend(padded.reshape(-1, FRAME_SAMPLES))
+        self._speech.extend((frame, i == last) for i, frame in enumerate(frames))
         await self._speech_done.wait()
         return turn
 

@@ -28,6 +28,15 @@ LEAD_SILENCE_S = 10.0  # let the greeting play before the patient speaks
 REPEAT_AFTER_S = 20.0
 REQUEST = "Hi, I'd like to book a checkup with Doctor Patel next Tuesday morning."
 MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
+# Every state the page shows for the receptionist (#agent-state's data-state, which patient.js
+# sets from the agent's lk.agent.state attribute), in order. "thinking" can be too brief to see.
+RECORD_AGENT_STATES = """() => {
+  const el = document.getElementById('agent-state');
+  window.seenAgentStates = [el.dataset.state];
+  new MutationObserver(() => window.seenAgentStates.push(el.dataset.state))
+    .observe(el, { attributes: true, attributeFilter: ['data-state'] });
+}"""
+SHOWN_STATES = ("listening", "speaking")
 
 
 def fake_mic_wav(path: Path) -> Path:
@@ -77,6 +86,7 @@ async def test_patient_page_call_shows_captions(
     async with open_browser(tmp_path, args) as (_context, page):
         await page.goto(f"{stack.web_url}/")
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Maple Street")
+        await page.evaluate(RECORD_AGENT_STATES)
         start = page.get_by_role("button", name="Talk to the clinic")
         await start.click()
         end = page.get_by_role("button", name="End call")
@@ -92,6 +102,11 @@ async def test_patient_page_call_shows_captions(
         await expect(answered.nth(1)).to_contain_text("Patel", timeout=90_000)
         await page.screenshot(path=str(artifacts / "browser-call.png"), full_page=True)
         print("agent captions:", await agent_captions.all_inner_texts())
+        # by now the receptionist has spoken twice and listened in between
+        seen: list[str] = await page.evaluate("window.seenAgentStates")
+        print("agent states shown:", seen)
+        missing = [state for state in SHOWN_STATES if state not in seen]
+        assert not missing, f"the page never showed the receptionist {missing}: {seen}"
 
         await end.click()
         await expect(page.locator("#status")).to_contain_text("Call ended")

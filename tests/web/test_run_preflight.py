@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from pathlib import Path
@@ -83,3 +84,13 @@ def test_livekit_config_keeps_loopback_settings() -> None:
     assert body["rtc"]["use_external_ip"] is False
     assert body["rtc"]["node_ip"] == "127.0.0.1"
     assert body["bind_addresses"] == ["127.0.0.1"]
+    # no public STUN: without stun_servers, clients are handed Google's and Twilio's
+    stun = body["rtc"]["stun_servers"]
+    assert stun, "an empty list falls back to the public STUN servers"
+    for server in stun:
+        host, _, port = server.rpartition(":")
+        assert ipaddress.ip_address(host.strip("[]")).is_loopback, server
+        assert port.isdigit(), server
+    # ICE candidates come from the loopback interface only
+    assert body["rtc"]["interfaces"] == {"includes": ["lo"]}
+    assert body["rtc"]["enable_loopback_candidate"] is True

@@ -35,7 +35,6 @@ def test_token_joins_only_its_own_new_room() -> None:
     assert video.can_subscribe is True
     assert video.can_publish is True
     assert video.can_publish_sources == ["microphone"]
-    assert video.can_publish_data is True
     # nothing a patient should not have
     assert not video.room_admin
     assert not video.room_create
@@ -44,6 +43,7 @@ def test_token_joins_only_its_own_new_room() -> None:
     assert not video.agent
     assert not video.hidden
     assert not video.can_update_own_metadata
+    assert video.can_publish_data is False  # the page only receives captions and state
 
 
 def test_token_dispatches_the_receptionist() -> None:

@@ -12,6 +12,8 @@ const AGENT_STATE_ATTR = 'lk.agent.state';
 const SEGMENT_ATTR = 'lk.segment_id';
 const FINAL_ATTR = 'lk.transcription_final';
 const AGENT_JOIN_TIMEOUT_MS = 20000;
+const AGENT_LATE_MESSAGE =
+  'The receptionist has not joined yet. The clinic system may be busy; you can keep waiting or end the call and try again.';
 
 const STATE_LABELS = {
   offline: 'not in the call',
@@ -41,6 +43,9 @@ let micTrack = null;
 let agentTimer = null;
 let endedByUser = false;
 let agentLeft = false;
+// Why this call had to be given up; disconnecting then fires RoomEvent.Disconnected, whose
+// generic "disconnected" message must not replace this more useful one.
+let failure = '';
 // segment id -> <li>; a segment's text is whatever the latest stream for it carried
 // (the agent streams deltas on one stream; the patient's interim results each replace it).
 const segments = new Map();
@@ -124,6 +129,8 @@ function onAgentPresent(participant) {
     clearTimeout(agentTimer);
     agentTimer = null;
   }
+  // a receptionist who joins late makes the "has not joined" alert wrong: take it down
+  if (ui.error.textContent === AGENT_LATE_MESSAGE) showError('');
   setStatus('Connected. The receptionist is on the line — go ahead and speak.');
   setAgentState(participant.attributes[AGENT_STATE_ATTR] ?? 'initializing');
 }
@@ -209,6 +216,9 @@ function wireRoom(r) {
       setStatus('Call ended. Thank you for calling.');
     } else if (agentLeft) {
       setStatus('The receptionist ended the call. Thank you for calling.');
+    } else if (failure) {
+      setStatus('Not connected.');
+      showError(failure);
     } else {
       setStatus('The call ended.');
       showError('The call was disconnected. You can start a new one.');
@@ -232,6 +242,7 @@ async function startCall() {
   showError('');
   endedByUser = false;
   agentLeft = false;
+  failure = '';
   ui.start.disabled = true;
   if (!navigator.mediaDevices?.getUserMedia) {
     showError('This browser cannot use a microphone on this page (it needs https or localhost).');
@@ -280,8 +291,11 @@ async function startCall() {
   try {
     await r.localParticipant.publishTrack(micTrack, { source: Track.Source.Microphone });
   } catch (err) {
-    showError(`Your microphone could not be sent to the call (${err.message ?? err}).`);
+    failure = `Your microphone could not be sent to the call (${err.message ?? err}).`;
     await r.disconnect();
+    cleanup();
+    setStatus('Not connected.');
+    showError(failure);
     return;
   }
   setInCall(true);
@@ -294,9 +308,7 @@ async function startCall() {
   } else {
     setStatus('Connected. Waiting for the receptionist to join…');
     setAgentState('initializing');
-    agentTimer = setTimeout(() => {
-      showError('The receptionist has not joined yet. The clinic system may be busy; you can keep waiting or end the call and try again.');
-    }, AGENT_JOIN_TIMEOUT_MS);
+    agentTimer = setTimeout(() => showError(AGENT_LATE_MESSAGE), AGENT_JOIN_TIMEOUT_MS);
   }
 }
 
