@@ -144,8 +144,14 @@ class Policy(ExistingFlow):
         if clarify:
             understood = True
             self._clarify(utt, r, ex)
+            asked = utt.topic if utt.topic in SIDE_INTENTS.values() else None
+            if asked and asked not in ex.topics and asked not in side_topics:
+                # "What did you say about copays?" when memory holds nothing about copays
+                # (never asked, or asked more than four exchanges ago): answer it now as a
+                # side question rather than steer back with the question unanswered.
+                side_topics.append(asked)
         for topic in side_topics:
-            if clarify and topic == (utt.topic or ""):
+            if topic in ex.topics:
                 continue  # already re-answered from memory
             understood = True
             args: dict[str, Any] = {"topic": topic}
