@@ -63,6 +63,9 @@ _LOOKUP = _rx(
     r"(?:appointment|appt|visit|booking)s?\b",
     r"\bdo i (?:have|still have) (?:an?|any|my) (?:appointment|booking)s?\b",
     r"\b(?:check|look up|find|confirm|verify|check on) (?:on )?my (?:appointment|booking)s?\b",
+    r"\b(?:tell me|list|read me|give me|show me|what are) (?:all )?(?:of )?my "
+    r"(?:appointment|booking)s\b",
+    r"\bwhat (?:appointment|booking)s? do i have\b",
     r"\bwhen am i (?:booked|scheduled|seeing|coming in|supposed to come)\b",
     r"\bis my appointment (?:still )?(?:on|at|for|booked|confirmed)\b",
     r"\b(?:calling|call|question) (?:about|regarding) (?:my|an existing) (?:appointment|booking)\b",

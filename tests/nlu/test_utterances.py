@@ -143,6 +143,9 @@ ROWS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ("what time is my appointment", None, {I.LOOKUP}, {}),
     ("do I have an appointment this week", None, {I.LOOKUP}, {"week": TODAY}),
     ("I'm calling about my appointment", None, {I.LOOKUP}, {}),
+    ("can you tell me all my appointments", None, {I.LOOKUP}, {}),
+    ("what appointments do I have", None, {I.LOOKUP}, {}),
+    ("I want to cancel all my appointments", None, {I.CANCEL}, {}),
     (
         "I have an appointment on Tuesday and need to move it",
         None,
