@@ -31,6 +31,7 @@ class PolicyBase:
         self.parse = parse
         self.turn_tracks: list[str] = []
         self._repeated = False  # this turn repeated an earlier line (no steer-back needed)
+        self._dob_missed = False  # this turn answered the date-of-birth question with nothing
 
     def _default_visit_type(self) -> str:
         b = self.state.booking

@@ -374,13 +374,25 @@ class BookingFlow(PolicyBase):
             return
         if b.date_of_birth is None:
             b.awaiting = "date_of_birth"
-            if self.state.keypad_available and b.dob_failures >= 2:
-                self.state.keypad_dob = True
-                r.add(self.replies.get("keypad_dob"))
-            else:
-                r.add(self.replies.get("ask_dob"))
+            self._ask_dob(r)
             return
         r.add(self._read_back())
+
+    def _ask_dob(self, r: Reply) -> None:
+        """Ask for the date of birth; after a miss say sorry and give an example of the
+        form, and after repeated misses show a way out (a keypad caller first gets typing)."""
+        st, misses = self.state, self.state.booking.dob_failures
+        if misses == 0 or not self._dob_missed:
+            r.add(self.replies.get("ask_dob"))
+            return
+        if not any("date of birth" in s.lower() for s in r.sentences):
+            r.add(self.replies.get("ask_dob_again"))  # unless "doesn't sound right" was said
+        if misses == 2 and st.keypad_available:
+            st.keypad_dob = True
+            r.add(self.replies.get("keypad_dob"))
+        elif misses >= 2:
+            # While digits spell a date of birth, 0 is a digit, not a way to reach a person.
+            r.add(self.replies.get("offer_person_by_voice" if st.keypad_dob else "offer_person"))
 
     def _read_back(self) -> str:
         b = self.state.booking

@@ -102,6 +102,7 @@ class Policy(ExistingFlow):
             return
         utt = self._parse(text, b.awaiting)
         self._repeated = False
+        self._dob_missed = False
         if (
             stt_confidence is not None
             and stt_confidence < MIN_STT_CONFIDENCE
@@ -392,8 +393,11 @@ class Policy(ExistingFlow):
         elif utt.day is not None and b.awaiting == "date_of_birth":
             if plausible_dob(utt.day, today):
                 updates["date_of_birth"] = utt.day
-        if b.awaiting == "date_of_birth" and "date_of_birth" not in updates:
-            b.dob_failures += 1  # after two misses a phone caller may type it instead
+        if b.awaiting == "date_of_birth" and not updates:
+            # Nothing usable (a name correction is not a miss): after one miss the question
+            # comes with an example, after two a way out (the keypad, or a person).
+            b.dob_failures += 1
+            self._dob_missed = True
         if utt.phone:
             updates["phone"] = utt.phone
         if Intent.ANY_TIME in utt.intents:
