@@ -32,6 +32,7 @@ _BOOKING_KEY = "booking_service"
 
 
 PREWARM_NICENESS = 10  # loading models must not starve a live call on the same cores
+HANG_UP_TIMEOUT_S = 5.0  # deleting the room waits on the server; the job must end regardless
 
 
 def prewarm(proc: JobProcess) -> None:
@@ -177,9 +178,25 @@ def _wire_phone(
 
         async def hang_up() -> None:
             await call.finish()
-            ctx.shutdown("caller silent")
+            await end_job(ctx, "caller silent", is_sip=True)
 
         SilenceWatch(call.session.say, hang_up).attach(call.session)
+
+
+async def end_job(ctx: JobContext, reason: str, *, is_sip: bool) -> None:
+    """End the job once the agent is done with a caller who is still on the line.
+
+    The session closing does not end the job or the room (the framework's
+    `delete_room_on_close` is off), so without this the caller sits on a silent line. For a
+    phone call the room is deleted: that is what hangs up the SIP leg. A web caller's page
+    sees the agent leave when the job shuts down.
+    """
+    if is_sip:
+        try:
+            await asyncio.wait_for(ctx.delete_room(), HANG_UP_TIMEOUT_S)
+        except Exception:  # a room the server cannot delete must not keep the job alive
+            log.warning("deleting room %s failed; shutting the job down anyway", ctx.room.name)
+    ctx.shutdown(reason)
 
 
 def _wire_room(ctx: JobContext, call: Call, participant: rtc.RemoteParticipant) -> None:
@@ -199,11 +216,18 @@ def _wire_room(ctx: JobContext, call: Call, participant: rtc.RemoteParticipant) 
 
     ctx.room.on("sip_dtmf_received", on_dtmf)
     ctx.room.on("participant_disconnected", on_left)
+    is_sip = participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
+
+    async def after_close(hung_up: bool) -> None:
+        await call.finish("dropped" if hung_up else None)
+        if call.state.time_up and not hung_up:
+            # The time cap said its goodbye and closed the session: now end the call itself.
+            await end_job(ctx, "call time cap", is_sip=is_sip)
 
     def on_close(ev: CloseEvent) -> None:
         # The framework closes the session itself when the caller leaves: that is a hangup.
         hung_up = ev.reason in (CloseReason.PARTICIPANT_DISCONNECTED, CloseReason.ERROR)
-        spawn(call.finish("dropped" if hung_up else None))
+        spawn(after_close(hung_up))
 
     call.session.on("close", on_close)
 
