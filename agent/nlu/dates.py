@@ -3,8 +3,14 @@
 Weekday convention (documented for the dialogue team): a bare weekday ("Tuesday") and
 "next <weekday>" both mean the first such day strictly after today; "this <weekday>" may be
 today; "<weekday> next week" is that weekday in the following Monday-to-Sunday week.
-Absolute dates spoken with a month name are built here (fast, and we need to say *why* a
-date is impossible); unusual written forms ("3-5-85", "03.05.1985") go to `dateparser`.
+
+The regexes here *find* day mentions; `dateparser` *resolves* the ones it reads the clinic's
+way, against the injected clock: "today", "tomorrow", "the day after tomorrow", a weekday
+alone or after "next"/"this"/"on", "in N days/weeks", and written numeric dates. What stays
+hand-written is what dateparser was measured to get wrong or not read at all (README,
+"Dates"): finding spans in a sentence, "the 12th" (read as December), month-name days
+(today's date goes to next year; no reason for "February 30"), "Tuesday next week",
+"this coming Tuesday", "the weekend" (the clinic's Saturday) and "next week".
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 MONTHS: dict[str, int] = {
@@ -133,10 +139,19 @@ def next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
     return today + timedelta(days=delta)
 
 
+# Weekday modifiers dateparser reads the clinic's way; it returns nothing for "coming",
+# "this coming", "a week from" and "<weekday> next week / after next" (measured).
+_DATEPARSER_WEEKDAY_MODS = ("", "on", "next", "this")
+
+
 def _weekday_mention(m: re.Match[str], today: date) -> DayMention:
     weekday = WEEKDAYS[m.group("wd")]
     mod = (m.groupdict().get("mod") or "").strip()
     after = (m.groupdict().get("after") or "").strip()
+    if m.re is _WEEKDAY and not after and mod in _DATEPARSER_WEEKDAY_MODS:
+        day = _dateparser_day(f"{mod} {m.group('wd')}".strip(), today)
+        if day is not None:
+            return DayMention(m.start(), m.end(), day, "weekday")
     if after in ("next week", "of next week") or m.re is _NEXT_WEEK_WD:
         monday_next = today + timedelta(days=7 - today.weekday())
         day = monday_next + timedelta(days=weekday)
@@ -154,13 +169,16 @@ def _weekday_mention(m: re.Match[str], today: date) -> DayMention:
 def _relative(m: re.Match[str], today: date) -> DayMention:
     rel = m.group("rel")
     if "weekend" in rel:
-        # The clinic's weekend day is Saturday (closed Sundays).
+        # The clinic's weekend day is Saturday (closed Sundays); dateparser reads no weekend.
         saturday = next_weekday(today, 5, include_today=True)
         if rel.startswith("next"):
             saturday += timedelta(days=7)
         return DayMention(m.start(), m.end(), saturday, "relative")
-    offset = 2 if "after tomorrow" in rel else 1 if rel == "tomorrow" else 0
-    return DayMention(m.start(), m.end(), today + timedelta(days=offset), "relative")
+    day = _dateparser_day(rel, today)  # today, tonight, this morning, tomorrow, ...
+    if day is None:
+        offset = 2 if "after tomorrow" in rel else 1 if rel == "tomorrow" else 0
+        day = today + timedelta(days=offset)
+    return DayMention(m.start(), m.end(), day, "relative")
 
 
 def find_week(s: str, now: datetime) -> date | None:
@@ -182,8 +200,12 @@ def _in_n(m: re.Match[str], today: date) -> DayMention:
     raw = (m.group("n") or m.group("n2") or "1").strip()
     n = int(raw) if raw.isdigit() else 2 if "couple" in raw else 1
     unit = m.group("unit") or m.group("unit2") or "days"
-    days = n * 7 if unit.startswith("week") else n
-    return DayMention(m.start(), m.end(), today + timedelta(days=days), "relative")
+    # Said to dateparser as "in N days": it reads "3 days from today" as today and gives
+    # nothing for "within 2 days" or "a couple of days" (measured).
+    day = _dateparser_day(f"in {n} {unit}", today)
+    if day is None:
+        day = today + timedelta(days=n * 7 if unit.startswith("week") else n)
+    return DayMention(m.start(), m.end(), day, "relative")
 
 
 def _day_of_month(m: re.Match[str], today: date, expecting: str | None) -> DayMention | None:
@@ -199,6 +221,22 @@ def _day_of_month(m: re.Match[str], today: date, expecting: str | None) -> DayMe
         if _valid(year, month, dom) and date(year, month, dom) >= today:
             return DayMention(m.start(), m.end(), date(year, month, dom), "absolute", month, dom)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _dateparser_day(span: str, today: date) -> date | None:
+    """One located relative-day span ("next tuesday", "tomorrow", "in 2 weeks") read by
+    dateparser against the injected clock's day. The base is that day's noon, not the clock
+    itself, so the cache (a first read costs about a millisecond) holds for the whole day;
+    only the date of the answer is used."""
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        "PREFER_DATES_FROM": "future",
+    }
+    parsed = dateparser.parse(span, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
 
 
 @lru_cache(maxsize=512)
@@ -336,3 +374,4 @@ def _merge_weekday_and_date(found: list[DayMention], s: str) -> list[DayMention]
 def warm() -> None:
     """Load dateparser's language data now rather than on a caller's first turn."""
     _dateparser_mdy("3/5/1985", date(2026, 1, 1))
+    _dateparser_day("next tuesday", date(2026, 1, 1))
