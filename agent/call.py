@@ -331,9 +331,14 @@ def build_call(
 
 
 def _hint_answers(session: AgentSession, stt: Any) -> None:
-    """Tell the STT what the agent just asked for: it decodes an answer with a name in it
-    more carefully (names are where a small offline model fails most)."""
+    """Tell the STT what the agent just asked for, and how to find a name in an answer: it
+    decodes an answer with a name in it more carefully (names are where a small offline model
+    fails most)."""
+    from agent.nlu.names import name_in_answer
     from agent.turn import expectations_from_prompt
+
+    if hasattr(stt, "use_name_finder"):
+        stt.use_name_finder(name_in_answer)
 
     def on_item(ev: Any) -> None:
         if getattr(ev.item, "role", None) == "assistant":

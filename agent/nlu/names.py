@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.nlu.dates import MONTHS, WEEKDAYS
+from agent.nlu.normalize import clean
 from agent.nlu.numbers import ORDINALS, TEENS, TENS, UNITS
 
 # Words that cannot be part of a name in this setting (function words, booking vocabulary).
@@ -216,3 +217,9 @@ def find_name(cleaned: str, original: str, expecting: str | None) -> tuple[str |
         return None, 0.0
     tokens, confidence, _ = max(candidates, key=lambda c: (len(c[0]) >= 2, c[1], len(c[0]), c[2]))
     return title_case(" ".join(tokens)), confidence
+
+
+def name_in_answer(text: str) -> str | None:
+    """The name in an answer to "may I have your name (and date of birth)?", as STT wrote it."""
+    name, _ = find_name(clean(text, split_hyphens=False), text, "name_and_dob")
+    return name

@@ -35,6 +35,8 @@ from livekit.agents.types import (
 )
 from livekit.agents.utils import AudioBuffer
 
+from .name_lexicon import get_lexicon
+from .name_prior import NameFinder, NamePrior
 from .noise import NoiseSuppressor
 from .partials import SphinxPartials
 from .vocabulary import build_prompt
@@ -97,6 +99,7 @@ class WhisperSTT(stt.STT):
         *,
         vocabulary: Sequence[str] = (),
         engine: WhisperEngine | None = None,
+        name_finder: NameFinder | None = None,
     ) -> None:
         opts = options or DEFAULT_WHISPER_OPTIONS
         super().__init__(
@@ -112,6 +115,7 @@ class WhisperSTT(stt.STT):
         self._vocabulary: tuple[str, ...] = (*opts.vocabulary, *vocabulary)
         self._session_keyterms: tuple[str, ...] = ()
         self._engine = engine
+        self._name_finder = name_finder
         self._expecting_name = False
 
     @property
@@ -150,12 +154,26 @@ class WhisperSTT(stt.STT):
         """What the agent's last line asked for ("name", "date_of_birth", ...)."""
         self._expecting_name = "name" in asked
 
+    def use_name_finder(self, find_name: NameFinder) -> None:
+        """How to find the name in an answer: answers to a name question are then picked from
+        the beam's hypotheses with a prior on common names (`name_prior`)."""
+        self._name_finder = find_name
+
     async def transcribe_pcm(
         self, pcm: np.ndarray, context: str = "", *, final: bool = False
     ) -> Transcript:
         """Decode 16 kHz mono PCM off the event loop (`final`: the utterance's last decode)."""
-        beam = self._opts.name_beam_size if final and self._expecting_name else None
-        return await asyncio.to_thread(self.engine.transcribe, pcm, self.prompt(context), beam)
+        name_answer = final and self._expecting_name
+        beam = self._opts.name_beam_size if name_answer else None
+        finder = self._name_finder if name_answer else None
+        prompt = self.prompt(context)
+
+        def decode() -> Transcript:
+            # the lexicon loads here on first use (prewarm has normally loaded it already)
+            choose = NamePrior(get_lexicon(), finder).pick if finder is not None else None
+            return self.engine.transcribe(pcm, prompt, beam, choose)
+
+        return await asyncio.to_thread(decode)
 
     async def _recognize_impl(
         self,

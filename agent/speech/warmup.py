@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any
 
+from .name_lexicon import get_lexicon
 from .partials import warm_pool
 from .phrase_cache import DEFAULT_PHRASES, PhraseCache
 from .profile import SpeechProfile
@@ -34,6 +35,7 @@ def load_speech_models(
 
         engine.transcribe(np.zeros(16000, dtype=np.float32))
         shared["whisper"] = engine
+        get_lexicon()  # name prior for answers to "may I have your name?"
         # pocketsphinx decoders for interim words take ~0.5 s each to create; have two ready.
         warm_pool(2)
     if profile.tts in ("piper", "espeak"):

@@ -15,12 +15,14 @@ import math
 import re
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .models import whisper_model_dir
+from .name_prior import Hypothesis
 
 SAMPLE_RATE = 16000
 
@@ -133,9 +135,16 @@ class WhisperEngine:
         return [*tokens, *tok.sot_sequence, tok.no_timestamps]
 
     def transcribe(
-        self, audio: np.ndarray, prompt: str = "", beam_size: int | None = None
+        self,
+        audio: np.ndarray,
+        prompt: str = "",
+        beam_size: int | None = None,
+        choose: Callable[[list[Hypothesis]], int] | None = None,
     ) -> Transcript:
         """Decode one utterance. `audio`: 16 kHz mono, int16 or float32 in [-1, 1].
+
+        `choose` picks among the beam's hypotheses (all of them, best first) instead of
+        taking the best, e.g. with a prior on names.
 
         Forcing an agreed prefix does not save time here: CTranslate2 steps through forced
         tokens one by one, so the cost is in the number of output tokens, not in what is new.
@@ -157,10 +166,12 @@ class WhisperEngine:
         feats = np.ascontiguousarray(features[:, :n_frames][None], dtype=np.float32)
         prompt_tokens = self._prompt_tokens(prompt)
         max_new = int(6 + opts.max_tokens_per_s * audio_s)
+        beam = beam_size or opts.beam_size
         result = self._model.model.generate(
             ctranslate2.StorageView.from_array(feats),
             [prompt_tokens],
-            beam_size=beam_size or opts.beam_size,
+            beam_size=beam,
+            num_hypotheses=beam if choose is not None else 1,
             return_scores=True,
             return_no_speech_prob=True,
             # CTranslate2 counts the prompt in max_length.
@@ -169,10 +180,19 @@ class WhisperEngine:
             suppress_tokens=[-1],
         )[0]
         eot = self._tokenizer.eot
-        ids = [t for t in result.sequences_ids[0] if t < eot]
-        raw = self._tokenizer.decode(ids).strip()
-        text = drop_repeats(raw)
-        avg_logprob = float(result.scores[0]) if result.scores else -10.0
+        texts: list[str] = []
+        scores: list[float] = []
+        for seq, score in zip(result.sequences_ids, result.scores or [-10.0], strict=False):
+            ids = [t for t in seq if t < eot]
+            texts.append(drop_repeats(self._tokenizer.decode(ids).strip()))
+            scores.append(float(score))  # mean log-probability per token
+        best = 0
+        if choose is not None and len(texts) > 1:
+            lengths = [max(1, len(seq)) for seq in result.sequences_ids]
+            hyps = [Hypothesis(t, sc * n) for t, sc, n in zip(texts, scores, lengths, strict=True)]
+            best = choose(hyps)
+        text = texts[best] if texts else ""
+        avg_logprob = scores[best] if scores else -10.0
         no_speech = float(result.no_speech_prob)
         # judged on what is left once a loop is cut: a confident sentence that whisper
         # then repeated is the caller's words, not a hallucination (a name and date of

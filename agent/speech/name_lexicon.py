@@ -1,0 +1,143 @@
+"""How common a word is as a first or a last name: the prior behind name rescoring.
+
+Source: the `names-dataset` package (Apache-2.0), which ranks first and last names per country.
+Its pickles take ~25 s and ~2 GB to load, so `make venv` derives a small table once into
+`.cache/models/names/lexicon.tsv.gz`. A name's rank is its rank in the clinic's country (and
+neighbours, `HOME_COUNTRIES`), or `FOREIGN_FACTOR` x its best rank elsewhere when that is better:
+a clinic's patients come from everywhere, but "Nor" (8th in Malaysia) must not beat "Nora" in
+Ohio. Names ranked beyond `MAX_RANK` are left out (~100k names, ~15 MB in memory). A fresh clone
+without the Makefile builds the table on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from .models import REPO_ROOT, ModelMissingError
+
+DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon.tsv.gz"
+# Names bench (68 piper lines, n-best rescoring): best rank anywhere 53 right; home countries
+# with foreign ranks x10: 54 (of 54 reachable); caps of 2000 to 20000 picked the same names.
+HOME_COUNTRIES = ("US", "CA", "GB", "IE", "AU")
+FOREIGN_FACTOR = 10
+MAX_RANK = 2000
+_HEADER = "# name\tfirst_rank\tlast_rank (effective_rank(); 0: not a common name)\n"
+
+
+class NameLexicon:
+    """Ranks of names (1 = most common somewhere); 0 means not a common name."""
+
+    def __init__(self, ranks: dict[str, tuple[int, int]]) -> None:
+        self._ranks = ranks
+
+    def __len__(self) -> int:
+        return len(self._ranks)
+
+    def first_rank(self, word: str) -> int:
+        return self._ranks.get(word.lower(), (0, 0))[0]
+
+    def last_rank(self, word: str) -> int:
+        return self._ranks.get(word.lower(), (0, 0))[1]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> NameLexicon:
+        target = Path(path or os.environ.get("NAME_LEXICON") or DEFAULT_PATH)
+        if not target.is_file():
+            build(target)
+        ranks: dict[str, tuple[int, int]] = {}
+        with gzip.open(target, "rt", encoding="utf-8") as rows:
+            for row in rows:
+                if row.startswith("#"):
+                    continue
+                name, first, last = row.rstrip("\n").split("\t")
+                ranks[name] = (int(first), int(last))
+        return cls(ranks)
+
+
+_shared: NameLexicon | None = None
+_shared_lock = threading.Lock()
+
+
+def get_lexicon() -> NameLexicon:
+    """The process-wide lexicon, loaded on first use (prewarm calls this)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = NameLexicon.load()
+        return _shared
+
+
+def _dataset_dir() -> Path:
+    spec = importlib.util.find_spec("names_dataset")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissingError("package 'names-dataset' is not installed; run `make venv`")
+    return Path(next(iter(spec.submodule_search_locations))) / "v3"
+
+
+def _is_name_word(name: str) -> bool:
+    return bool(name) and " " not in name and name.replace("-", "").replace("'", "").isalpha()
+
+
+def effective_rank(ranks: dict[str, int], home: tuple[str, ...] = HOME_COUNTRIES) -> int:
+    """Rank at home, or the best foreign rank made `FOREIGN_FACTOR` times rarer."""
+    foreign = min(ranks.values()) * FOREIGN_FACTOR
+    at_home = min((ranks[c] for c in home if c in ranks), default=foreign)
+    return min(at_home, foreign)
+
+
+def build(
+    target: Path = DEFAULT_PATH,
+    max_rank: int = MAX_RANK,
+    home: tuple[str, ...] = HOME_COUNTRIES,
+) -> Path:
+    """Derive the table from the package's pickles (plain dicts: name -> {"rank": {cc: n}})."""
+    source = _dataset_dir()
+    table: dict[str, list[int]] = {}
+    for column, kind in enumerate(("first", "last")):
+        with gzip.open(source / f"{kind}_names.pkl.gz", "rb") as raw:
+            names = pickle.load(raw)  # a data file of an installed package
+        for name, info in names.items():
+            ranks = info.get("rank") or {}
+            key = str(name).strip().lower()
+            if not ranks or not _is_name_word(key):
+                continue
+            best = effective_rank(ranks, home)
+            if best > max_rank:
+                continue
+            entry = table.setdefault(key, [0, 0])
+            entry[column] = best if not entry[column] else min(entry[column], best)
+        del names
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written to a temp file and renamed: a concurrent loader never reads half a table.
+    fd, tmp = tempfile.mkstemp(prefix="lexicon.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, gzip.open(out, "wt", encoding="utf-8") as rows:
+            rows.write(_HEADER)
+            for key in sorted(table):
+                first, last = table[key]
+                rows.write(f"{key}\t{first}\t{last}\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def main() -> int:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH
+    if not target.is_file():
+        build(target)
+    print(f"name lexicon ready in {target} ({len(NameLexicon.load(target))} names)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Pick among whisper's n-best decodes of a name answer with a prior on how common names are.
+
+Whisper base often ranks a near-miss first ("Marita Lopez" over "Maria Lopez", "Grace Ken" over
+"Grace Kim") with the right name a close second. Shallow fusion: score = the hypothesis' total
+log-probability + `weight` x log P(name), where P(name) ~ 1 / rank of the first and last name in
+the lexicon (Zipf). A clearly heard rare name still wins ("Marta Rossi" leads "Martha" by 2.8
+nats); only near-ties move. Names bench (68 piper lines, beam 5, 5 hypotheses): best-first 48
+right, with the prior 53 (weights 0.3 and 0.4 equal; 0.6+ starts picking wrong common names).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .name_lexicon import NameLexicon
+
+
+class NameFinder(Protocol):
+    """The patient's name in an answer ("Grace Kim, born July ninth" -> "Grace Kim"), or None."""
+
+    def __call__(self, text: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    logprob: float  # total over the hypothesis' tokens
+
+
+@dataclass(frozen=True)
+class NamePriorOptions:
+    weight: float = 0.3
+    unknown_rank: int = 20000  # a word in no country's top list
+    # A last name used as a first name (or the reverse) counts as this many times rarer.
+    wrong_position_factor: int = 5
+
+
+DEFAULT_NAME_PRIOR_OPTIONS = NamePriorOptions()
+
+
+class NamePrior:
+    def __init__(
+        self,
+        lexicon: NameLexicon,
+        find_name: NameFinder,
+        options: NamePriorOptions = DEFAULT_NAME_PRIOR_OPTIONS,
+    ) -> None:
+        self._lexicon = lexicon
+        self._find_name = find_name
+        self._opts = options
+        self._unknown = -math.log(options.unknown_rank)
+
+    def _word(self, word: str, position: str) -> float:
+        first, last = self._lexicon.first_rank(word), self._lexicon.last_rank(word)
+        if position == "middle":
+            rank = min((r for r in (first, last) if r), default=0)
+        else:
+            rank = first if position == "first" else last
+            if not rank and (first or last):
+                rank = max(first, last) * self._opts.wrong_position_factor
+        return -math.log(rank) if rank else self._unknown
+
+    def log_prior(self, text: str) -> float:
+        """log P(the name in `text`); an answer with no name in it scores as two unknown words."""
+        name = self._find_name(text)
+        words = name.replace("-", " ").split() if name else []
+        if not words:
+            return 2 * self._unknown
+        if len(words) == 1:
+            return max(self._word(words[0], "first"), self._word(words[0], "last")) + self._unknown
+        middle = sum(self._word(w, "middle") for w in words[1:-1])
+        return self._word(words[0], "first") + middle + self._word(words[-1], "last")
+
+    def pick(self, hypotheses: Sequence[Hypothesis]) -> int:
+        """Index of the hypothesis to keep."""
+        if len(hypotheses) < 2:
+            return 0
+        scores = [h.logprob + self._opts.weight * self.log_prior(h.text) for h in hypotheses]
+        return max(range(len(scores)), key=scores.__getitem__)

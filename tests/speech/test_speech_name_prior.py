@@ -1,0 +1,92 @@
+"""Name rescoring: a prior on common names moves near-ties in whisper's beam, nothing more."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from agent.nlu.names import name_in_answer
+from agent.speech.name_lexicon import DEFAULT_PATH, NameLexicon, effective_rank
+from agent.speech.name_prior import Hypothesis, NamePrior
+
+LEXICON = NameLexicon(
+    {
+        "maria": (2, 160),
+        "marita": (1540, 0),
+        "marta": (900, 0),
+        "martha": (120, 0),
+        "lopez": (0, 4),
+        "rossi": (0, 700),
+        "grace": (264, 0),
+        "kim": (46, 10),
+        "ken": (60, 1370),
+    }
+)
+
+
+def prior() -> NamePrior:
+    return NamePrior(LEXICON, name_in_answer)
+
+
+def test_a_near_tie_goes_to_the_common_name() -> None:
+    beam = [
+        Hypothesis("My name is Marita Lopez.", -1.92),
+        Hypothesis("My name is Maria Lopez.", -2.06),
+    ]
+    assert prior().pick(beam) == 1
+
+
+def test_a_clearly_heard_rarer_name_is_kept() -> None:
+    beam = [
+        Hypothesis("My name is Marta Rossi.", -1.3),
+        Hypothesis("My name is Martha Rossi.", -4.1),
+    ]
+    assert prior().pick(beam) == 0
+
+
+def test_a_last_name_is_judged_as_a_last_name() -> None:
+    # "Ken" is a common first name but a rare last name; "Kim" is a common last name
+    beam = [
+        Hypothesis("Grace Ken, December 1, 1990.", -6.2),
+        Hypothesis("Grace Kim, December 1, 1990.", -6.4),
+    ]
+    assert prior().pick(beam) == 1
+
+
+def test_an_answer_with_a_name_beats_one_without() -> None:
+    p = prior()
+    assert p.log_prior("Pre-in-air, or May 2, 2001.") < p.log_prior("Maria Lopez, May 2, 2001")
+    beam = [Hypothesis("Pre-in-air, or May 2, 2001.", -5.0), Hypothesis("Maria Lopez.", -5.5)]
+    assert p.pick(beam) == 1
+
+
+def test_one_hypothesis_is_taken_as_is() -> None:
+    assert prior().pick([Hypothesis("Zorblax Quint.", -9.0)]) == 0
+    assert prior().pick([]) == 0
+
+
+def test_effective_rank_prefers_home_and_discounts_foreign_fame() -> None:
+    assert effective_rank({"US": 512, "MY": 76}) == 512
+    assert effective_rank({"MY": 8}) == 80  # common abroad only: ten times rarer here
+    assert effective_rank({"US": 3000, "FR": 16}) == 160
+
+
+def test_lexicon_loads_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("# name\tfirst_rank\tlast_rank\nnora\t512\t0\nsingh\t0\t1\n")
+    lexicon = NameLexicon.load(path)
+    assert len(lexicon) == 2
+    assert (lexicon.first_rank("Nora"), lexicon.last_rank("Nora")) == (512, 0)
+    assert lexicon.last_rank("SINGH") == 1
+    assert lexicon.first_rank("Zorblax") == 0
+
+
+def test_the_built_lexicon_knows_common_names_from_everywhere() -> None:
+    lexicon = NameLexicon.load(DEFAULT_PATH)  # built by `make venv` from names-dataset
+    assert 0 < lexicon.first_rank("Maria") < lexicon.first_rank("Marita")
+    assert 0 < lexicon.last_rank("Kim") < lexicon.last_rank("Ken") or not lexicon.last_rank("Ken")
+    for first, last in [("Priya", "Singh"), ("Aisha", "Khan"), ("Sam", "Ortiz"), ("Mei", "Wong")]:
+        assert lexicon.first_rank(first) > 0, first
+        assert lexicon.last_rank(last) > 0, last
+    assert lexicon.first_rank("Born") == 0  # foreign lists' noise is cut
