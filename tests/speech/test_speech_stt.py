@@ -77,6 +77,15 @@ def test_repeated_sentences_are_dropped() -> None:
     assert drop_repeats("I need a checkup. On Tuesday") == "I need a checkup. On Tuesday"
 
 
+def test_a_loop_without_punctuation_is_cut_but_repeated_digits_are_kept() -> None:
+    # seen in a simulated call on a short window: the answer became unparseable
+    assert drop_repeats("930 works 930 works 930 works 930 works") == "930 works"
+    assert drop_repeats("yes please yes please yes please confirm") == "yes please confirm"
+    assert drop_repeats("my number is 5 5 5 1 2 3 4") == "my number is 5 5 5 1 2 3 4"
+    assert drop_repeats("no no no") == "no no no"
+    assert drop_repeats("on Tuesday on Tuesday") == "on Tuesday on Tuesday"
+
+
 def test_a_sentence_whisper_repeated_is_kept_not_rejected_as_repetitive(
     whisper: WhisperEngine, say: Say
 ) -> None:
