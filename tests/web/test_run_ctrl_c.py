@@ -14,22 +14,14 @@ import threading
 import time
 from pathlib import Path
 
+from support.processes import alive
+
 from scripts.stack import ROOT
 from scripts.supervisor import free_port, port_is_free
 
 HARNESS = Path(__file__).with_name("run_with_stand_ins.py")
 BANNER_END = "Press Ctrl-C to stop everything."
 WAIT_S = 60.0  # generous: only a bound on a hang, starting two small Pythons takes ~1 s
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie still answers kill(0); its state says it is gone
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split()[2] != "Z"
 
 
 def pids_in(log: Path) -> list[int]:

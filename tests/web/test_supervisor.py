@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from support.processes import alive
 
 from scripts.supervisor import (
     HttpReady,
@@ -21,16 +21,6 @@ from scripts.supervisor import (
 
 def supervisor(tmp_path: Path) -> Supervisor:
     return Supervisor(SupervisorOptions(log_dir=tmp_path / "log", poll_s=0.05))
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie still answers kill(0); its state says it is gone
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split()[2] != "Z"
 
 
 def test_http_service_becomes_ready_and_stops(tmp_path: Path) -> None:
