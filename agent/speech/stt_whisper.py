@@ -35,6 +35,7 @@ from livekit.agents.types import (
 )
 from livekit.agents.utils import AudioBuffer
 
+from .models import ModelMissingError
 from .name_lexicon import get_lexicon
 from .name_prior import NameFinder, NamePrior
 from .noise import NoiseSuppressor
@@ -169,8 +170,14 @@ class WhisperSTT(stt.STT):
         prompt = self.prompt(context)
 
         def decode() -> Transcript:
-            # the lexicon loads here on first use (prewarm has normally loaded it already)
-            choose = NamePrior(get_lexicon(), finder).pick if finder is not None else None
+            choose = None
+            if finder is not None:
+                # loads on first use (prewarm has normally loaded it); without it the answer
+                # is still decoded, only without the prior
+                try:
+                    choose = NamePrior(get_lexicon(), finder).pick
+                except (ModelMissingError, OSError, ValueError):
+                    log.warning("name lexicon unavailable; names decode without the prior")
             return self.engine.transcribe(pcm, prompt, beam, choose)
 
         return await asyncio.to_thread(decode)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
+
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import DEFAULT_PATH, NameLexicon, effective_rank
 from agent.speech.name_prior import Hypothesis, NamePrior
@@ -90,3 +92,35 @@ def test_the_built_lexicon_knows_common_names_from_everywhere() -> None:
         assert lexicon.first_rank(first) > 0, first
         assert lexicon.last_rank(last) > 0, last
     assert lexicon.first_rank("Born") == 0  # foreign lists' noise is cut
+
+
+async def test_a_name_answer_is_still_decoded_when_the_lexicon_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from agent.speech import name_lexicon
+    from agent.speech.models import ModelMissingError
+    from agent.speech.stt_whisper import WhisperSTT
+    from agent.speech.whisper_engine import Transcript
+
+    class Engine:
+        def __init__(self) -> None:
+            self.chose: list[bool] = []
+
+        def transcribe(self, audio, prompt="", beam_size=None, choose=None):  # type: ignore[no-untyped-def]
+            self.chose.append(choose is not None)
+            return Transcript("Maria Lopez", 0.9, -0.1, 0.0, 1.0, 1.0)
+
+    def missing(*_args: object) -> None:
+        raise ModelMissingError("package 'names-dataset' is not installed")
+
+    monkeypatch.setattr(name_lexicon, "_shared", None)
+    monkeypatch.setattr(name_lexicon, "build", missing)
+    monkeypatch.setenv("NAME_LEXICON", str(tmp_path / "absent.tsv.gz"))
+    engine = Engine()
+    stt_ = WhisperSTT(engine=engine, name_finder=name_in_answer)  # type: ignore[arg-type]
+    stt_.expect_answer({"name"})
+    result = await stt_.transcribe_pcm(np.zeros(16000, dtype=np.int16), final=True)
+    assert result.text == "Maria Lopez"
+    assert engine.chose == [False]
