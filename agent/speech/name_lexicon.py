@@ -20,21 +20,26 @@ import threading
 from pathlib import Path
 
 from .models import REPO_ROOT, ModelMissingError, atomic_output
+from .name_sounds import sounds
 
-DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon.tsv.gz"
+# v2 adds each name's phonemes (name_sounds), so an older table is rebuilt, not misread.
+DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon-v2.tsv.gz"
 # Names bench (68 piper lines, n-best rescoring): best rank anywhere 53 right; home countries
 # with foreign ranks x10: 54 (of 54 reachable); caps of 2000 to 20000 picked the same names.
 HOME_COUNTRIES = ("US", "CA", "GB", "IE", "AU")
 FOREIGN_FACTOR = 10
 MAX_RANK = 2000
-_HEADER = "# name\tfirst_rank\tlast_rank (effective_rank(); 0: not a common name)\n"
+_HEADER = "# name\tfirst_rank\tlast_rank (effective_rank(); 0: not a common name)\tsounds\n"
 
 
 class NameLexicon:
     """Ranks of names (1 = most common somewhere); 0 means not a common name."""
 
-    def __init__(self, ranks: dict[str, tuple[int, int]]) -> None:
+    def __init__(
+        self, ranks: dict[str, tuple[int, int]], sounds: dict[str, str] | None = None
+    ) -> None:
         self._ranks = ranks
+        self._sounds = sounds or {}
 
     def __len__(self) -> int:
         return len(self._ranks)
@@ -45,19 +50,26 @@ class NameLexicon:
     def last_rank(self, word: str) -> int:
         return self._ranks.get(word.lower(), (0, 0))[1]
 
+    def rows(self) -> list[tuple[str, int, int, str]]:
+        """(name, first_rank, last_rank, phonemes) for every name; phonemes may be ""."""
+        return [(n, f, la, self._sounds.get(n, "")) for n, (f, la) in self._ranks.items()]
+
     @classmethod
     def load(cls, path: Path | None = None) -> NameLexicon:
         target = Path(path or os.environ.get("NAME_LEXICON") or DEFAULT_PATH)
         if not target.is_file():
             build(target)
         ranks: dict[str, tuple[int, int]] = {}
+        phonemes: dict[str, str] = {}
         with gzip.open(target, "rt", encoding="utf-8") as rows:
             for row in rows:
                 if row.startswith("#"):
                     continue
-                name, first, last = row.rstrip("\n").split("\t")
+                name, first, last, *spoken = row.rstrip("\n").split("\t")
                 ranks[name] = (int(first), int(last))
-        return cls(ranks)
+                if spoken and spoken[0]:
+                    phonemes[name] = spoken[0]
+        return cls(ranks, phonemes)
 
 
 _shared: NameLexicon | None = None
@@ -118,7 +130,7 @@ def build(
         rows.write(_HEADER)
         for key in sorted(table):
             first, last = table[key]
-            rows.write(f"{key}\t{first}\t{last}\n")
+            rows.write(f"{key}\t{first}\t{last}\t{sounds(key)}\n")
     return target
 
 

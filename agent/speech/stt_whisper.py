@@ -38,6 +38,8 @@ from livekit.agents.utils import AudioBuffer
 from .models import ModelMissingError
 from .name_lexicon import get_lexicon
 from .name_prior import NameFinder, NamePrior
+from .name_rescore import NameRescorer
+from .name_sounds import get_sound_index
 from .noise import NoiseSuppressor
 from .partials import SphinxPartials
 from .vocabulary import build_prompt
@@ -157,7 +159,8 @@ class WhisperSTT(stt.STT):
 
     def use_name_finder(self, find_name: NameFinder) -> None:
         """How to find the name in an answer: answers to a name question are then picked from
-        the beam's hypotheses with a prior on common names (`name_prior`)."""
+        the beam and common names that sound alike, with a prior on common names
+        (`name_rescore`)."""
         self._name_finder = find_name
 
     async def transcribe_pcm(
@@ -175,7 +178,8 @@ class WhisperSTT(stt.STT):
                 # loads on first use (prewarm has normally loaded it); without it the answer
                 # is still decoded, only without the prior
                 try:
-                    choose = NamePrior(get_lexicon(), finder).pick
+                    prior = NamePrior(get_lexicon(), finder)
+                    choose = NameRescorer(prior, get_sound_index(), finder).choose
                 except (ModelMissingError, OSError, ValueError):
                     log.warning("name lexicon unavailable; names decode without the prior")
             return self.engine.transcribe(pcm, prompt, beam, choose)

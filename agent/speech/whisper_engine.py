@@ -15,7 +15,7 @@ import math
 import re
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,11 @@ import numpy as np
 
 from .models import whisper_model_dir
 from .name_prior import Hypothesis
+from .name_rescore import TextScorer
+
+# Picks the answer from the beam's hypotheses (all of them, best first); it may score other
+# texts against the same audio with the scorer it is given (see name_rescore).
+Chooser = Callable[[Sequence[Hypothesis], TextScorer], Hypothesis]
 
 SAMPLE_RATE = 16000
 
@@ -148,12 +153,12 @@ class WhisperEngine:
         audio: np.ndarray,
         prompt: str = "",
         beam_size: int | None = None,
-        choose: Callable[[list[Hypothesis]], int] | None = None,
+        choose: Chooser | None = None,
     ) -> Transcript:
         """Decode one utterance. `audio`: 16 kHz mono, int16 or float32 in [-1, 1].
 
-        `choose` picks among the beam's hypotheses (all of them, best first) instead of
-        taking the best, e.g. with a prior on names.
+        `choose` decides the text instead of taking the beam's best, e.g. a name answer
+        re-decided with a prior on names and sound-alike candidates.
 
         Forcing an agreed prefix does not save time here: CTranslate2 steps through forced
         tokens one by one, so the cost is in the number of output tokens, not in what is new.
@@ -176,8 +181,11 @@ class WhisperEngine:
         prompt_tokens = self._prompt_tokens(prompt)
         max_new = int(6 + opts.max_tokens_per_s * audio_s)
         beam = beam_size or opts.beam_size
-        result = self._model.model.generate(
-            ctranslate2.StorageView.from_array(feats),
+        model = self._model.model
+        # encoded once: a chooser scores its candidates against the same encoder output
+        encoded = model.encode(ctranslate2.StorageView.from_array(feats))
+        result = model.generate(
+            encoded,
             [prompt_tokens],
             beam_size=beam,
             num_hypotheses=beam if choose is not None else 1,
@@ -191,17 +199,26 @@ class WhisperEngine:
         eot = self._tokenizer.eot
         texts: list[str] = []
         scores: list[float] = []
-        for seq, score in zip(result.sequences_ids, result.scores or [-10.0], strict=False):
+        for seq, mean in zip(result.sequences_ids, result.scores or [-10.0], strict=False):
             ids = [t for t in seq if t < eot]
             texts.append(drop_repeats(self._tokenizer.decode(ids).strip()))
-            scores.append(float(score))  # mean log-probability per token
-        best = 0
+            scores.append(float(mean))  # mean log-probability per token
+        text = texts[0] if texts else ""
+        avg_logprob = scores[0] if scores else -10.0
         if choose is not None and len(texts) > 1:
             lengths = [max(1, len(seq)) for seq in result.sequences_ids]
             hyps = [Hypothesis(t, sc * n) for t, sc, n in zip(texts, scores, lengths, strict=True)]
-            best = choose(hyps)
-        text = texts[best] if texts else ""
-        avg_logprob = scores[best] if scores else -10.0
+
+            # scored without the clinic prompt: with it each candidate costs ~4x as much
+            # (~90 ms), and the names bench picked no better
+            bare = self._prompt_tokens("")
+
+            def fit(candidates: Sequence[str]) -> list[float]:
+                return self._score(encoded, n_frames, bare, candidates)
+
+            chosen = choose(hyps, fit)
+            text = chosen.text
+            avg_logprob = chosen.logprob / max(1, len(self._tokenizer.encode(" " + text)))
         no_speech = float(result.no_speech_prob)
         # judged on what is left once a loop is cut: a confident sentence that whisper
         # then repeated is the caller's words, not a hallucination (a name and date of
@@ -218,6 +235,27 @@ class WhisperEngine:
             audio_s=audio_s,
             rejected=rejected,
         )
+
+    def _score(
+        self, encoded: object, n_frames: int, prompt_tokens: list[int], texts: Sequence[str]
+    ) -> list[float]:
+        """Teacher-forced log-probability of each text given the audio (one batched pass)."""
+        import ctranslate2
+
+        if not texts:
+            return []
+        tok = self._tokenizer
+        tokens = [[*tok.encode(" " + t.strip()), tok.eot] for t in texts]
+        states = np.asarray(encoded)
+        batch = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(np.repeat(states, len(texts), axis=0))
+        )
+        results = self._model.model.align(batch, prompt_tokens, tokens, n_frames)
+        totals: list[float] = []
+        for result in results:
+            probs = np.asarray(result.text_token_probs[:-1], dtype=np.float64)  # all but eot
+            totals.append(float(np.log(np.clip(probs, 1e-12, 1.0)).sum()))
+        return totals
 
     def _reject_reason(
         self, text: str, avg_logprob: float, no_speech: float, ratio: float
