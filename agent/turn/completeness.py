@@ -70,6 +70,9 @@ def expectations_from_prompt(agent_text: str) -> frozenset[str]:
 def lexical_completeness(text: str, expecting: str | None = None) -> Completeness:
     """complete: answer now; incomplete: the patient is mid-sentence, wait; unknown: ask audio."""
     words = normalize(text)
+    if len(words) >= 2 and words[-1] == "then" and words[-2] not in _DANGLING:
+        # "Thursday at two then", "okay then": a closing word, unlike "and then"
+        words = words[:-1]
     if not words:
         return "unknown"
     last = words[-1]
@@ -79,7 +82,7 @@ def lexical_completeness(text: str, expecting: str | None = None) -> Completenes
         return "incomplete"
     lowered = " ".join(words)
 
-    if expecting == "date_of_birth":
+    if expecting in ("date_of_birth", "name_and_dob"):
         has_date = bool(_MONTH_RE.search(lowered) or _NUMERIC_DATE_RE.search(text))
         if has_date and not (_YEAR_RE.search(lowered) or _NUMERIC_DATE_RE.search(text)):
             return "incomplete"  # "March fifth" — the year is coming
@@ -100,9 +103,10 @@ def lexical_completeness(text: str, expecting: str | None = None) -> Completenes
         return "complete"
     if text.rstrip().endswith("?") and len(words) >= 2:
         return "complete"  # whisper's full stops prove nothing, a question mark usually does
-    if _TIME_RE.search(lowered) and expecting in (None, "time", "day"):
+    # "selection": the agent offered times ("8, 9 or 10 AM, which works best?")
+    if _TIME_RE.search(lowered) and expecting in (None, "time", "day", "selection"):
         return "complete"
-    if _DAY_RE.search(lowered) and expecting in ("day", "time"):
+    if _DAY_RE.search(lowered) and expecting in ("day", "time", "selection"):
         return "complete"
     if last in _ANSWERS:
         return "complete"

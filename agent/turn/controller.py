@@ -88,6 +88,10 @@ class InterruptionController:
         self._turn_finals = ""
         self._turn_interim = ""
         self._last_agent_text = ""
+        # what the agent's last line asked for, read when it was said: by the time the end of
+        # the answer is judged, preemptive generation may already have moved the dialogue on
+        # (a date of birth judged as an answer to "shall I book it?" waited the long delay)
+        self._asked: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # region public API
@@ -171,7 +175,7 @@ class InterruptionController:
             # words came, and the STT is already on a further utterance: more is coming
             # (only after a final: before it, every turn's own utterance is still open)
             return "incomplete"
-        expecting = self._expectation() if self._expectation else None
+        expecting = self._asked
         if expecting is None:
             expecting = expectation_from_prompt(self._last_agent_text)
         return lexical_completeness(text, expecting)
@@ -407,6 +411,7 @@ class InterruptionController:
             # a new reply: the patient's previous turn is over for completeness purposes
             self._turn_finals = ""
             self._turn_interim = ""
+            self._note_question()
         if (
             ev.old_state == "speaking"
             and ev.new_state == "listening"
@@ -462,9 +467,13 @@ class InterruptionController:
         role = getattr(item, "role", None)
         if role == "assistant":
             self._last_agent_text = item.text_content or ""
+            self._note_question()
         elif role == "user":
             self._turn_finals = ""
             self._turn_interim = ""
+
+    def _note_question(self) -> None:
+        self._asked = self._expectation() if self._expectation else None
 
     def _on_framework_resume(self, ev: Any) -> None:
         self._metrics.record("framework_resume", self._clock.now(), resumed=bool(ev.resumed))

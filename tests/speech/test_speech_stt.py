@@ -252,21 +252,27 @@ async def test_an_answer_to_the_name_question_is_decoded_with_the_wider_beam(
     assert "lopez" in words(" ".join(finals))
 
 
-async def test_a_name_answer_is_picked_from_the_beam_with_the_name_prior(
-    whisper: WhisperEngine, say: Say
-) -> None:
-    # whisper base's best guess for this piper line is "Marita Lopez"; "Maria Lopez" is a
-    # close second in its beam, and far more common as a name
+async def _name_answer_words(whisper: WhisperEngine, line: np.ndarray) -> set[str]:
+    """The words of the finals when `line` answers "your name and date of birth?"."""
     from agent.nlu.names import name_in_answer
 
     stt_ = WhisperSTT(WhisperOptions(interim_results=False), engine=whisper)
     stt_.use_name_finder(name_in_answer)
     stt_.expect_answer({"name", "date_of_birth"})
-    events = await _stream(stt_, say("My name is Maria Lopez", pad_s=0.8), False)
+    events = await _stream(stt_, line, False)
     finals = [
         e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
     ]
-    assert {"maria", "lopez"} <= words(" ".join(finals))
+    return words(" ".join(finals))
+
+
+async def test_a_name_answer_is_picked_from_the_beam_with_the_name_prior(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    # whisper base's best guess for this piper line is "Marita Lopez"; "Maria Lopez" is a
+    # close second in its beam, and far more common as a name
+    heard = await _name_answer_words(whisper, say("My name is Maria Lopez", pad_s=0.8))
+    assert {"maria", "lopez"} <= heard
 
 
 async def test_a_name_missing_from_the_beam_is_found_among_names_that_sound_alike(
@@ -274,13 +280,5 @@ async def test_a_name_missing_from_the_beam_is_found_among_names_that_sound_alik
 ) -> None:
     # whisper base writes "Omar Hadid" for this piper line, and its beam has no "Haddad";
     # the common surname that sounds alike fits the audio nearly as well and wins on the prior
-    from agent.nlu.names import name_in_answer
-
-    stt_ = WhisperSTT(WhisperOptions(interim_results=False), engine=whisper)
-    stt_.use_name_finder(name_in_answer)
-    stt_.expect_answer({"name", "date_of_birth"})
-    events = await _stream(stt_, say("My name is Omar Haddad", pad_s=0.8), False)
-    finals = [
-        e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
-    ]
-    assert {"omar", "haddad"} <= words(" ".join(finals))
+    heard = await _name_answer_words(whisper, say("My name is Omar Haddad", pad_s=0.8))
+    assert {"omar", "haddad"} <= heard

@@ -27,6 +27,18 @@ def test_dob_without_year_is_incomplete_only_when_asked_for_a_dob() -> None:
     assert lexical_completeness("3/5/1980", "date_of_birth") == "complete"
 
 
+def test_a_name_and_date_of_birth_answer_is_complete_with_its_year() -> None:
+    asked = "name_and_dob"
+    assert lexical_completeness("Leo Martin, April 4th", asked) == "incomplete"
+    assert lexical_completeness("Leo Martin, April 4, 1962", asked) == "complete"
+    assert lexical_completeness("Leo Martin", asked) == "unknown"  # the date may follow
+
+
+def test_a_closing_then_ends_the_sentence_but_and_then_does_not() -> None:
+    assert lexical_completeness("Okay, Thursday at 2 then.", "selection") == "complete"
+    assert lexical_completeness("Tuesday and then", "day") == "incomplete"
+
+
 def test_phone_needs_ten_digits() -> None:
     assert lexical_completeness("555 201", "phone") == "incomplete"
     assert lexical_completeness("555 201 3344", "phone") == "complete"

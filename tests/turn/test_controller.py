@@ -81,8 +81,12 @@ class Harness:
         self.session = FakeSession()
         self.agent = FakeAgent()
         self.transfers = 0
+        self.awaiting: str | None = None  # the dialogue state's "what did the agent ask"
         self.ctrl = InterruptionController(
-            PRESETS[preset], clock=self.clock, on_transfer=self._transfer
+            PRESETS[preset],
+            clock=self.clock,
+            on_transfer=self._transfer,
+            expectation=lambda: self.awaiting,
         )
         self.ctrl.attach(self.session, self.agent)
         self.received: list[str] = []
@@ -208,6 +212,25 @@ async def test_completeness_follows_the_forwarded_words() -> None:
         SimpleNamespace(item=SimpleNamespace(role="user", text_content="March fifth 1980")),
     )
     assert h.ctrl.completeness_now() == "unknown"
+    await h.close()
+
+
+async def test_the_answer_is_judged_against_the_question_asked_not_the_next_one() -> None:
+    # preemptive generation consumes the final transcript and moves the dialogue on to
+    # "shall I book it?" before the end of the turn is decided; the date of birth must still
+    # count as a complete answer to "and your date of birth?" (it waited 2 s when it did not)
+    h = Harness()
+    h.awaiting = "date_of_birth"
+    h.session.set_agent("speaking")
+    h.session.emit(
+        "conversation_item_added",
+        SimpleNamespace(item=SimpleNamespace(role="assistant", text_content="And your birthday")),
+    )
+    h.session.set_agent("listening")
+    h.session.set_user("listening", "speaking")
+    await h.say("March 3, 1985.", final=True)
+    h.awaiting = "confirmation"
+    assert h.ctrl.completeness_now() == "complete"
     await h.close()
 
 
