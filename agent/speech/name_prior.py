@@ -63,6 +63,14 @@ class NamePrior:
                 rank = max(first, last) * self._opts.wrong_position_factor
         return -math.log(rank) if rank else self._unknown
 
+    def is_common(self, name: str, max_rank: int) -> bool:
+        """A first and a last name, each among the `max_rank` most common in its place."""
+        words = name.replace("-", " ").split()
+        if len(words) != 2:
+            return False
+        first, last = self._lexicon.first_rank(words[0]), self._lexicon.last_rank(words[1])
+        return 0 < first <= max_rank and 0 < last <= max_rank
+
     def log_prior(self, text: str) -> float:
         """log P(the name in `text`); an answer with no name in it scores as two unknown words."""
         name = self._find_name(text)

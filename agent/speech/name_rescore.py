@@ -35,6 +35,9 @@ class NameRescoreOptions:
     best_sound_alikes: int = 8  # sound-alikes tried for the best hypothesis' name
     other_sound_alikes: int = 2  # and for each other name in the beam
     max_candidates: int = 8  # texts scored by whisper (~25 ms each), the beam's own included
+    # A name heard as a common first + common last name is kept without rescoring: it is
+    # nearly always right (bench.names: 72 of 180 lines skip it, 114 right instead of 113)
+    keep_common_rank: int = 100
 
 
 DEFAULT_NAME_RESCORE_OPTIONS = NameRescoreOptions()
@@ -69,7 +72,7 @@ class NameRescorer:
         base = hypotheses[self._prior.pick(hypotheses)].text
         base_name = self._find_name(base)
         texts = [base]
-        if not base_name:
+        if not base_name or self._prior.is_common(base_name, self._opts.keep_common_rank):
             return texts
         heard = [base_name]
         for hyp in hypotheses:

@@ -11,6 +11,8 @@ from agent.speech.name_rescore import NameRescorer, replace_name
 from agent.speech.name_sounds import NameSoundIndex, sounds
 
 RANKS = {
+    "maria": (2, 160),
+    "lopez": (0, 4),
     "grace": (113, 353),
     "kim": (46, 10),
     "ken": (60, 1370),
@@ -65,6 +67,13 @@ def test_an_answer_without_a_name_is_not_rescored() -> None:
     assert rescorer().choose(beam, fits).text == "December 1, 1990."
     assert fits.asked == []
     assert rescorer().choose([], fits) == Hypothesis("", -10.0)
+
+
+def test_a_common_first_and_last_name_is_kept_without_asking_whisper() -> None:
+    fits = Fits({})
+    chosen = rescorer().choose([Hypothesis("My name is Maria Lopez.", -1.0)], fits)
+    assert chosen.text == "My name is Maria Lopez."
+    assert fits.asked == []
 
 
 def test_replace_name_keeps_the_rest_of_the_answer() -> None:
