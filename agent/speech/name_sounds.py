@@ -11,6 +11,7 @@ then judges the candidates against the audio (`name_rescore`).
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -156,16 +157,9 @@ class NameSoundIndex:
         return out[:limit]
 
 
-_shared: NameSoundIndex | None = None
-_shared_lock = threading.Lock()
-
-
+@functools.cache
 def get_sound_index() -> NameSoundIndex:
     """The process-wide index over the name lexicon (built on first use, ~0.1 s)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            from .name_lexicon import get_lexicon
+    from .name_lexicon import get_lexicon
 
-            _shared = NameSoundIndex(get_lexicon().rows())
-        return _shared
+    return NameSoundIndex(get_lexicon().rows())
