@@ -6,24 +6,13 @@ import gzip
 from pathlib import Path
 
 import pytest
+from support.names import NAME_RANKS
 
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import DEFAULT_PATH, NameLexicon, effective_rank
 from agent.speech.name_prior import Hypothesis, NamePrior
 
-LEXICON = NameLexicon(
-    {
-        "maria": (2, 160),
-        "marita": (1540, 0),
-        "marta": (900, 0),
-        "martha": (120, 0),
-        "lopez": (0, 4),
-        "rossi": (0, 700),
-        "grace": (264, 0),
-        "kim": (46, 10),
-        "ken": (60, 1370),
-    }
-)
+LEXICON = NameLexicon(NAME_RANKS)
 
 
 def prior() -> NamePrior:

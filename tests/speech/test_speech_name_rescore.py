@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from support.names import NAME_RANKS
+
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import NameLexicon
 from agent.speech.name_prior import Hypothesis, NamePrior
 from agent.speech.name_rescore import NameRescorer, replace_name
 from agent.speech.name_sounds import NameSoundIndex, sounds
 
-RANKS = {
-    "maria": (2, 160),
-    "lopez": (0, 4),
-    "grace": (113, 353),
-    "kim": (46, 10),
-    "ken": (60, 1370),
-    "khan": (20, 8),
-    "marta": (900, 0),
-    "martha": (120, 0),
-    "rossi": (0, 10),
-}
-
 
 def rescorer() -> NameRescorer:
-    lexicon = NameLexicon(RANKS)
-    index = NameSoundIndex([(n, f, la, sounds(n)) for n, (f, la) in RANKS.items()])
+    lexicon = NameLexicon(NAME_RANKS)
+    index = NameSoundIndex([(n, f, la, sounds(n)) for n, (f, la) in NAME_RANKS.items()])
     return NameRescorer(NamePrior(lexicon, name_in_answer), index, name_in_answer)
 
 
