@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -99,6 +101,17 @@ def _row(config: str, results: list[ScenarioResult]) -> dict[str, Any]:
     return row
 
 
+def _save_failures(out: Path, row_name: str, results: list[ScenarioResult]) -> None:
+    """Each failed call's steps and timeline (transcripts included) under out/failed/, so a
+    failure seen only under load can be read afterwards."""
+    slug = re.sub(r"[^a-z0-9]+", "-", row_name.lower()).strip("-")
+    for r in results:
+        if not r.passed:
+            path = out / "failed" / f"{slug}-{r.name}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(r.to_json(), indent=1, default=str))
+
+
 @dataclass(frozen=True)
 class _Pass:
     label: str
@@ -160,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict[str, Any]] = []
     samples: dict[str, dict[str, list[float]]] = {}
     plot_dir = args.out / "timelines" if args.timelines else None
+    for stale in (args.out / "failed").glob("*.json"):
+        stale.unlink()  # failures of an earlier run
     for ps in passes:
         t0 = time.monotonic()
         by_config = asyncio.run(
@@ -174,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             results = by_config[cfg.name]
             name = cfg.name + ps.suffix
             row = _row(name, results)
+            _save_failures(args.out, name, results)
             runs.append(row)
             samples[name] = {
                 "response_ms": [x for r in results for x in r.metrics.response_ms],
