@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .name_lexicon import NameLexicon
+from .name_sounds import name_words
 
 
 class NameFinder(Protocol):
@@ -65,7 +66,7 @@ class NamePrior:
 
     def is_common(self, name: str, max_rank: int) -> bool:
         """A first and a last name, each among the `max_rank` most common in its place."""
-        words = name.replace("-", " ").split()
+        words = name_words(name)
         if len(words) != 2:
             return False
         first, last = self._lexicon.first_rank(words[0]), self._lexicon.last_rank(words[1])
@@ -74,7 +75,7 @@ class NamePrior:
     def log_prior(self, text: str) -> float:
         """log P(the name in `text`); an answer with no name in it scores as two unknown words."""
         name = self._find_name(text)
-        words = name.replace("-", " ").split() if name else []
+        words = name_words(name) if name else []
         if not words:
             return 2 * self._unknown
         if len(words) == 1:

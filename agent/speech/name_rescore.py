@@ -75,10 +75,12 @@ class NameRescorer:
         if not base_name or self._prior.is_common(base_name, self._opts.keep_common_rank):
             return texts
         heard = [base_name]
+        heard_keys = {base_name.lower()}
         for hyp in hypotheses:
             name = self._find_name(hyp.text)
-            if name and name.lower() not in {h.lower() for h in heard}:
+            if name and name.lower() not in heard_keys:
                 heard.append(name)
+                heard_keys.add(name.lower())
         opts = self._opts
         names = list(heard)
         for i, name in enumerate(heard[: opts.beam_names]):

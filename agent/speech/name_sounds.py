@@ -26,6 +26,11 @@ _phonemizer: Any = None
 _phonemizer_lock = threading.Lock()
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name, a hyphen counting as a gap ("Pre-In-Air" -> 3 words)."""
+    return name.replace("-", " ").split()
+
+
 def sounds(text: str) -> str:
     """`text` as a string of en-us phonemes without stress marks ("Grace Kim" -> "ɡɹeɪskɪm")."""
     global _phonemizer
@@ -126,7 +131,7 @@ class NameSoundIndex:
 
     def near(self, heard: str, limit: int = 6) -> list[SoundCandidate]:
         """Full names ("First Last") that sound closest to `heard`, nearest first."""
-        words = heard.replace("-", " ").split()
+        words = name_words(heard)
         if not 1 <= len(words) <= 3:
             return []
         opts = self._opts
