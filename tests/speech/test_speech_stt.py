@@ -275,10 +275,24 @@ async def test_a_name_answer_is_picked_from_the_beam_with_the_name_prior(
     assert {"maria", "lopez"} <= heard
 
 
-async def test_a_name_missing_from_the_beam_is_found_among_names_that_sound_alike(
+def test_a_name_missing_from_the_beam_is_found_among_names_that_sound_alike(
     whisper: WhisperEngine, say: Say
 ) -> None:
-    # whisper base writes "Omar Hadid" for this piper line, and its beam has no "Haddad";
-    # the common surname that sounds alike fits the audio nearly as well and wins on the prior
-    heard = await _name_answer_words(whisper, say("My name is Omar Haddad", pad_s=0.8))
-    assert {"omar", "haddad"} <= heard
+    # whisper base writes "Omar Hadad" for this piper line, and no hypothesis of its beam has
+    # "Haddad"; the common surname that sounds alike fits the audio nearly as well and wins on
+    # the prior. Decoded whole, as the STT's final is: the streamed utterance's edges vary a
+    # few frames from run to run, and this answer's margin is under a nat.
+    from agent.nlu.names import name_in_answer
+    from agent.speech.name_lexicon import get_lexicon
+    from agent.speech.name_prior import NamePrior
+    from agent.speech.name_rescore import NameRescorer
+    from agent.speech.name_sounds import get_sound_index
+    from agent.speech.vocabulary import build_prompt
+
+    prior = NamePrior(get_lexicon(), name_in_answer)
+    line = say("My name is Omar Haddad", pad_s=0.8)
+    beam_only = whisper.transcribe(line, build_prompt(), 5, lambda h, _: h[prior.pick(h)])
+    assert "haddad" not in words(beam_only.text)
+    rescorer = NameRescorer(prior, get_sound_index(), name_in_answer)
+    rescored = whisper.transcribe(line, build_prompt(), 5, rescorer.choose)
+    assert {"omar", "haddad"} <= words(rescored.text)
