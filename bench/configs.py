@@ -8,6 +8,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PUBLIC_SCENARIOS = REPO.parent / "shared" / "scenarios"
 AUDIO_SCENARIOS = REPO / "tests" / "scenarios" / "audio"
+# Written for text mode (the scenario tests); `own` replays them as audio calls.
+OWN_SCENARIOS = REPO / "tests" / "scenarios"
 
 
 @dataclass(frozen=True)
@@ -56,4 +58,6 @@ def scenario_set(name: str) -> list[Path]:
         return sorted(PUBLIC_SCENARIOS.glob("*.yaml"))
     if name == "audio":
         return sorted(AUDIO_SCENARIOS.glob("*.yaml"))
-    raise ValueError(f"unknown scenario set {name!r} (quick, full, public, audio)")
+    if name == "own":
+        return sorted(OWN_SCENARIOS.glob("*.yaml"))
+    raise ValueError(f"unknown scenario set {name!r} (quick, full, public, audio, own)")

@@ -16,6 +16,8 @@ _CURLY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])|(?<=[a-z])-(?=\d)|(?<=\d)-(?=[a-z])")
 _DR = re.compile(r"\bdr\b\.?")
 _SPACES = re.compile(r"\s+")
+# Whisper sometimes writes "eleven thirty" as "11. 30": an hour, a full stop, the minutes.
+_SPLIT_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])\. ([0-5]\d)\b(?![\d:/.]|\s\d)")
 # Keep characters the extractors look at: letters, digits, apostrophes, ':/.,-?!' and '$'.
 _JUNK = re.compile(r"[^a-z0-9'\s:/.,\-?!$]")
 # Small, common speech-to-text confusions for words the parser relies on.
@@ -54,6 +56,7 @@ def clean(text: str, *, split_hyphens: bool = True) -> str:
     s = _JUNK.sub(" ", s)
     if split_hyphens:
         s = _LETTER_HYPHEN.sub(" ", s)
+    s = _SPLIT_CLOCK.sub(r"\1:\2", s)
     # Sentence punctuation becomes a separate token so word regexes see clean boundaries,
     # but a colon or slash inside numbers ("9:30", "03/05") stays attached.
     s = re.sub(r"(?<!\d)[.](?!\d)|[.](?=\s|$)", " . ", s)

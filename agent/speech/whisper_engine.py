@@ -107,13 +107,23 @@ def drop_repeats(text: str) -> str:
         keys.append(key)
     if len(keys) >= 2 and keys[-2].startswith(keys[-1]) and not out[-1].endswith((".", "?", "!")):
         out.pop()
-    return _LOOP.sub(r"\1", " ".join(out))
+    return _TWICE_AT_END.sub(_once_if_words, _LOOP.sub(r"\1", " ".join(out)))
 
 
 # Two or more words three or more times in a row, without punctuation between the loops
 # ("930 works 930 works 930 works"): whisper's loop, not the caller. Single repeated words
 # are left alone: digits and spelled letters repeat ("5 5 5", "L L").
 _LOOP = re.compile(r"\b(\w[\w']*(?: \w[\w']*)+?)(?: \1\b){2,}", re.IGNORECASE)
+# The same loop caught at its second turn, at the very end of the text ("a checkup on Friday
+# afternoon on Friday afternoon."): whisper does it on ~1 in 3 short requests padded to the
+# 6 s window. Only phrases with a real word are collapsed: "12 12 12 12" may be a number.
+_TWICE_AT_END = re.compile(r"\b(\w[\w']*(?: \w[\w']*)+?) \1(?=[.!?]*$)", re.IGNORECASE)
+_REAL_WORD = re.compile(r"[a-z]{3,}", re.IGNORECASE)
+
+
+def _once_if_words(match: re.Match[str]) -> str:
+    phrase = match.group(1)
+    return phrase if _REAL_WORD.search(phrase) else match.group(0)
 
 
 class WhisperEngine:

@@ -24,6 +24,7 @@ CASES: list[tuple[str, str | None, time | None, str | None, str | None]] = [
     ("nine thirty", None, time(9, 30), "at", None),
     ("Nine thirty works", None, time(9, 30), "at", None),
     ("9:30", None, time(9, 30), "at", None),
+    ("11. 30, please.", None, time(11, 30), "at", None),  # whisper's "eleven thirty please"
     ("at 9:30 a.m.", None, time(9, 30), "at", None),
     ("half past two", None, time(14, 30), "at", None),
     ("half past seven", None, time(7, 30), "at", None),

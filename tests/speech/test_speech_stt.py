@@ -83,7 +83,17 @@ def test_a_loop_without_punctuation_is_cut_but_repeated_digits_are_kept() -> Non
     assert drop_repeats("yes please yes please yes please confirm") == "yes please confirm"
     assert drop_repeats("my number is 5 5 5 1 2 3 4") == "my number is 5 5 5 1 2 3 4"
     assert drop_repeats("no no no") == "no no no"
-    assert drop_repeats("on Tuesday on Tuesday") == "on Tuesday on Tuesday"
+
+
+def test_a_phrase_doubled_at_the_end_is_said_once() -> None:
+    # whisper's loop on a short request, seen on ~1 in 3 piper lines padded to the 6 s window;
+    # when the caller did repeat themselves, once means the same
+    doubled = "I want to check up on Friday afternoon on Friday afternoon."
+    assert drop_repeats(doubled) == "I want to check up on Friday afternoon."
+    assert drop_repeats("on Tuesday on Tuesday") == "on Tuesday"
+    assert drop_repeats("on Tuesday on Tuesday, please") == "on Tuesday on Tuesday, please"
+    assert drop_repeats("my number is 12 12 12 12") == "my number is 12 12 12 12"
+    assert drop_repeats("Tuesday, Tuesday") == "Tuesday, Tuesday"
 
 
 def test_a_sentence_whisper_repeated_is_kept_not_rejected_as_repetitive(
