@@ -20,6 +20,9 @@ _SPACES = re.compile(r"\s+")
 _SPLIT_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])\. ([0-5]\d)\b(?![\d:/.]|\s\d)")
 # Keep characters the extractors look at: letters, digits, apostrophes, ':/.,-?!' and '$'.
 _JUNK = re.compile(r"[^a-z0-9'\s:/.,\-?!$]")
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
 # Small, common speech-to-text confusions for words the parser relies on.
 _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -38,6 +41,8 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bphysicals\b", "physical"),
         (r"\bnoon time\b|\bnoontime\b", "noon"),
         (r"\bmid day\b", "midday"),
+        # "born" said softly before a month, as whisper writes it: "Jane Doe, or in January 2"
+        (rf"(?:(?<=, )(?:or in|worn|warn)|\born) (?=(?:{_MONTH_NAMES})\b)", "born "),
     )
 )
 
@@ -61,7 +66,7 @@ def clean(text: str, *, split_hyphens: bool = True) -> str:
     # but a colon or slash inside numbers ("9:30", "03/05") stays attached.
     s = re.sub(r"(?<!\d)[.](?!\d)|[.](?=\s|$)", " . ", s)
     s = re.sub(r"[,?!]", lambda m: f" {m.group(0)} ", s)
-    s = re.sub(r"(?<!\d)[:/]|[:/](?!\d)", " ", s)
+    s = _SPACES.sub(" ", re.sub(r"(?<!\d)[:/]|[:/](?!\d)", " ", s))
     for pattern, replacement in _STT_FIXES:
         s = pattern.sub(replacement, s)
     return _SPACES.sub(" ", s).strip()

@@ -69,6 +69,12 @@ class WhisperOptions:
     # Emit the final after this much silence. Shorter is faster but splits utterances at
     # pauses: bench.speech measured 288 ms -> 6.1 % clean WER, 384 ms -> 4.2 %.
     endpoint_silence_ms: int = 320
+    # Answers to these questions are said in parts ("Nina Simone, February 21st, 1933"); the
+    # piper voice pauses 290-380 ms at each comma, so at 320 ms the name became an utterance of
+    # its own, decoded without the rest ("Need a Simone"). The end of turn waits for the year
+    # anyway, so the longer endpoint costs little on these turns.
+    answer_endpoint_silence_ms: int = 560
+    long_answers: frozenset[str] = frozenset({"name", "date_of_birth", "phone"})
     # Incremental decoding: a decode started at a pause the patient talked through is kept as a
     # committed chunk (when it covers >= min_chunk_s) so the final only decodes the tail.
     # Off by default: measured clean WER 6.1 % -> 8.4 % for ~20 ms less latency.
@@ -120,6 +126,7 @@ class WhisperSTT(stt.STT):
         self._engine = engine
         self._name_finder = name_finder
         self._expecting_name = False
+        self._long_answer = False
 
     @property
     def model(self) -> str:
@@ -156,6 +163,13 @@ class WhisperSTT(stt.STT):
     def expect_answer(self, asked: Collection[str]) -> None:
         """What the agent's last line asked for ("name", "date_of_birth", ...)."""
         self._expecting_name = "name" in asked
+        self._long_answer = bool(self._opts.long_answers.intersection(asked))
+
+    @property
+    def endpoint_silence_ms(self) -> int:
+        """Silence that ends an utterance now (longer after a question answered in parts)."""
+        opts = self._opts
+        return opts.answer_endpoint_silence_ms if self._long_answer else opts.endpoint_silence_ms
 
     def use_name_finder(self, find_name: NameFinder) -> None:
         """How to find the name in an answer: answers to a name question are then picked from
@@ -323,7 +337,8 @@ class WhisperStream(stt.RecognizeStream):
                 self._speech_resumed()
 
         utt_ms = len(self._utt) * _WINDOW_MS
-        if self._silence_ms >= opts.endpoint_silence_ms or utt_ms >= opts.max_utterance_s * 1000:
+        endpoint_ms = self._whisper.endpoint_silence_ms
+        if self._silence_ms >= endpoint_ms or utt_ms >= opts.max_utterance_s * 1000:
             await self._finalize()
             return
         if self._silence_ms >= opts.speculative_silence_ms and self._speculative is None:

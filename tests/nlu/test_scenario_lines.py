@@ -288,6 +288,20 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ),
     ("Mm-hmm.", None, {I.ACK}, {}),
     ("Uh-huh.", "confirmation", {I.AFFIRM}, {}),
+    # a soft "born" before the month, as whisper writes the piper voice
+    (
+        "Jane Doe, or in January 2, 1990.",
+        None,
+        {I.INFORM},
+        {"name": "Jane Doe", "date_of_birth": date(1990, 1, 2)},
+    ),
+    (
+        "Sue Park, Orn April 4, 1955",
+        None,
+        {I.INFORM},
+        {"name": "Sue Park", "date_of_birth": date(1955, 4, 4)},
+    ),
+    ("11. 30, please.", None, {I.INFORM}, {"time": time(11, 30), "time_relation": "at"}),
 ]
 
 

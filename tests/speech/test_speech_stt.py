@@ -13,6 +13,7 @@ from agent.speech.audio import frames_from_pcm
 from agent.speech.stt_whisper import WhisperOptions, WhisperSTT
 from agent.speech.wer import normalize_words
 from agent.speech.whisper_engine import WhisperEngine, drop_repeats
+from sim.audio.voices import synthesize
 
 
 def words(text: str) -> set[str]:
@@ -145,6 +146,42 @@ async def test_streaming_two_utterances(whisper: WhisperEngine, say: Say) -> Non
     assert {"name", "march", "nineteen", "eighty"} <= words(text)
     first, last = finals[0].alternatives[0], finals[-1].alternatives[0]
     assert 0.0 <= first.start_time < first.end_time <= last.start_time < last.end_time
+
+
+def _trimmed(text: str) -> np.ndarray:
+    """Piper speech without silence at its edges, int16."""
+    return (synthesize(text) * 32767).astype(np.int16)
+
+
+async def test_an_answer_said_in_parts_is_one_utterance_after_a_name_question(
+    whisper: WhisperEngine,
+) -> None:
+    # a 420 ms pause at the comma, as the piper voice makes them (290-380 ms) and a bit more
+    def silence(s: float) -> np.ndarray:
+        return np.zeros(int(s * 16000), dtype=np.int16)
+
+    pcm = np.concatenate(
+        [
+            silence(0.3),
+            _trimmed("Nina Simone"),
+            silence(0.42),
+            _trimmed("February twenty first, nineteen thirty three"),
+            silence(1.0),
+        ]
+    )
+
+    def finals(events: list[stt.SpeechEvent]) -> list[str]:
+        kind = stt.SpeechEventType.FINAL_TRANSCRIPT
+        return [e.alternatives[0].text for e in events if e.type == kind]
+
+    plain = WhisperSTT(engine=whisper)
+    assert len(finals(await _stream(plain, pcm, realtime=False))) == 2
+    asked = WhisperSTT(engine=whisper)
+    asked.expect_answer({"name", "date_of_birth"})
+    (text,) = finals(await _stream(asked, pcm, realtime=False))
+    assert {"february", "thirty"} <= words(text)
+    asked.expect_answer({"confirmation"})
+    assert asked.endpoint_silence_ms == plain.endpoint_silence_ms
 
 
 @pytest.mark.parametrize("interim_engine", ["pocketsphinx", "whisper"])
