@@ -83,7 +83,7 @@ _ADDRESS = _rx(
     r"\baddress\b",
     r"\bwhere (?:are|is|'s) (?:you|the clinic|the office|your office|your clinic|it|that)\b",
     r"\bwhere(?:'s| is) (?:you|the clinic|the office)\b",
-    r"\bwhere are you (?:guys )?located\b",
+    r"\bwhere (?:are )?you (?:guys )?located\b",  # "where you located": STT drops the "are"
     r"\b(?:location|directions)\b",
     r"\bhow do i (?:get|find) (?:there|you|to you|to the clinic)\b",
     r"\bwhat street\b",

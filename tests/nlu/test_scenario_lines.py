@@ -302,6 +302,7 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {"name": "Sue Park", "date_of_birth": date(1955, 4, 4)},
     ),
     ("11. 30, please.", None, {I.INFORM}, {"time": time(11, 30), "time_relation": "at"}),
+    ("And where you located?", None, {I.ASK_ADDRESS}, {}),
 ]
 
 
