@@ -10,6 +10,8 @@ _NOISE_PARENS = re.compile(
 )
 _AMPM = re.compile(r"\b([ap])\.?\s?m\b\.?", re.I)
 _OCLOCK = re.compile(r"\bo['’ ]?\s?clock\b", re.I)
+# "three o'clock" as whisper sometimes writes it: "3-0 clock" (read as March 0 otherwise)
+_ZERO_CLOCK = re.compile(r"\b(\d{1,2})[- ]0 ?clock\b", re.I)
 _CURLY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " , ", "–": " , "})
 # Hyphens between letters are spoken joins ("twenty-five", "check-up"); between digits they
 # belong to dates and phone numbers, so only the first kind becomes a space.
@@ -56,6 +58,7 @@ def clean(text: str, *, split_hyphens: bool = True) -> str:
     s = _NOISE_PARENS.sub(" ", s)
     s = s.translate(_CURLY).lower()
     s = _AMPM.sub(lambda m: f" {m.group(1)}m ", s)
+    s = _ZERO_CLOCK.sub(r"\1 oclock", s)
     s = _OCLOCK.sub(" oclock", s)
     s = _DR.sub("doctor", s)
     s = _JUNK.sub(" ", s)

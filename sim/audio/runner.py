@@ -93,15 +93,21 @@ class _Models:
 def _build_call(booking: Any, opts: RunOptions, session_id: str) -> SimCall:
     import inspect
 
-    from agent.call import build_call
+    from agent.call import CallOptions, build_call
     from agent.speech import build_engines
 
     engines = build_engines(userdata=_Models.get())
+    # the simulated caller has a keypad (scenarios' `dtmf` steps), as on a phone line
+    options = CallOptions(keypad=True)
     params = inspect.signature(build_call).parameters
     if "preset" in params:  # the factory wires the turn controller itself
         factory: Any = build_call
         call: SimCall = factory(
-            booking=booking, session_id=session_id, engines=engines, preset=opts.preset
+            booking=booking,
+            session_id=session_id,
+            engines=engines,
+            preset=opts.preset,
+            options=options,
         )
         return call
     # until it does: the turn team's controller, wired as INTERFACES.md describes
@@ -121,6 +127,7 @@ def _build_call(booking: Any, opts: RunOptions, session_id: str) -> SimCall:
         engines=engines,
         turn_handling=turn_handling,
         session_kwargs=session_opts,
+        options=options,
     )
     holder["call"] = built
     ctrl.attach(built.session, built.agent)

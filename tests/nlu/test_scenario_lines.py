@@ -303,6 +303,12 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ),
     ("11. 30, please.", None, {I.INFORM}, {"time": time(11, 30), "time_relation": "at"}),
     ("And where you located?", None, {I.ASK_ADDRESS}, {}),
+    (
+        "Make it 3-0 clock.",
+        None,
+        {I.INFORM},
+        {"time": time(15), "time_relation": "at", "correction": True},
+    ),
 ]
 
 
