@@ -36,6 +36,8 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bto ?morrow\b|\btomorow\b|\btommorow\b|\btommorrow\b", "tomorrow"),
         (r"\bwensday\b|\bwednes day\b", "wednesday"),
         (r"\bthurs\b|\bthur\b", "thursday"),
+        # whisper's "Thursday" without "on" before it: "a checkup first day at 9"
+        (r"(?<!the )\bfirst day (?=(?:at|after|before|around) )", "thursday "),
         (r"\btues\b", "tuesday"),
         (r"\bweds?\b", "wednesday"),
         (r"\bco ?pay(?:ment)?s?\b|\bcopays\b|\bco-pays?\b", "copay"),

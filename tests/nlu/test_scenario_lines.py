@@ -304,6 +304,12 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ("11. 30, please.", None, {I.INFORM}, {"time": time(11, 30), "time_relation": "at"}),
     ("And where you located?", None, {I.ASK_ADDRESS}, {}),
     (
+        "I need to check up first day after 3pm.",
+        None,
+        {I.INFORM},
+        {"visit_type": "checkup", "day": THU, "time": time(15), "time_relation": "after"},
+    ),
+    (
         "Make it 3-0 clock.",
         None,
         {I.INFORM},
