@@ -11,8 +11,10 @@ right, with the prior 53 (weights 0.3 and 0.4 equal; 0.6+ starts picking wrong c
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from .name_lexicon import NameLexicon
@@ -37,9 +39,15 @@ class NamePriorOptions:
     unknown_rank: int = 20000  # a word in no country's top list
     # A last name used as a first name (or the reverse) counts as this many times rarer.
     wrong_position_factor: int = 5
+    # A birth year that would make the patient over 100 (or not born yet) costs this much:
+    # "January second, nineteen ninety" came out "1919" with "1990" next in the beam.
+    implausible_year_penalty: float = 4.0
+    max_age: int = 100
+    this_year: int | None = None  # None: the calendar's (tests pin it)
 
 
 DEFAULT_NAME_PRIOR_OPTIONS = NamePriorOptions()
+_YEAR = re.compile(r"(?<![\d-])(?:18|19|20)\d\d(?![\d-])")
 
 
 class NamePrior:
@@ -83,9 +91,28 @@ class NamePrior:
         middle = sum(self._word(w, "middle") for w in words[1:-1])
         return self._word(words[0], "first") + middle + self._word(words[-1], "last")
 
+    def year_penalty(self, text: str) -> float:
+        """Cost of a birth year no patient has (over `max_age`, or in the future)."""
+        this_year = self._opts.this_year or date.today().year
+        for match in _YEAR.finditer(text):
+            year = int(match.group(0))
+            if year > this_year or this_year - year > self._opts.max_age:
+                return self._opts.implausible_year_penalty
+        return 0.0
+
+    def choose(self, hypotheses: Sequence[Hypothesis], score: object = None) -> Hypothesis:
+        """The beam's hypothesis to keep, for an answer that needs no name rescoring (a
+        `Chooser`: it scores no other texts)."""
+        if not hypotheses:
+            return Hypothesis("", -10.0)
+        return hypotheses[self.pick(hypotheses)]
+
     def pick(self, hypotheses: Sequence[Hypothesis]) -> int:
         """Index of the hypothesis to keep."""
         if len(hypotheses) < 2:
             return 0
-        scores = [h.logprob + self._opts.weight * self.log_prior(h.text) for h in hypotheses]
+        scores = [
+            h.logprob + self._opts.weight * self.log_prior(h.text) - self.year_penalty(h.text)
+            for h in hypotheses
+        ]
         return max(range(len(scores)), key=scores.__getitem__)

@@ -46,6 +46,7 @@ from .vocabulary import build_prompt
 from .whisper_engine import (
     DEFAULT_ENGINE_OPTIONS,
     SAMPLE_RATE,
+    Chooser,
     Transcript,
     WhisperEngine,
     WhisperEngineOptions,
@@ -126,6 +127,7 @@ class WhisperSTT(stt.STT):
         self._engine = engine
         self._name_finder = name_finder
         self._expecting_name = False
+        self._expecting_dob = False
         self._long_answer = False
 
     @property
@@ -163,6 +165,7 @@ class WhisperSTT(stt.STT):
     def expect_answer(self, asked: Collection[str]) -> None:
         """What the agent's last line asked for ("name", "date_of_birth", ...)."""
         self._expecting_name = "name" in asked
+        self._expecting_dob = "date_of_birth" in asked
         self._long_answer = bool(self._opts.long_answers.intersection(asked))
 
     @property
@@ -181,19 +184,25 @@ class WhisperSTT(stt.STT):
         self, pcm: np.ndarray, context: str = "", *, final: bool = False
     ) -> Transcript:
         """Decode 16 kHz mono PCM off the event loop (`final`: the utterance's last decode)."""
-        name_answer = final and self._expecting_name
-        beam = self._opts.name_beam_size if name_answer else None
-        finder = self._name_finder if name_answer else None
+        # answers with a name or a birth date are picked from a beam: the name by the prior and
+        # sound-alike rescoring, the date away from years no patient was born in ("1919")
+        careful = final and (self._expecting_name or self._expecting_dob)
+        beam = self._opts.name_beam_size if careful else None
+        finder = self._name_finder if careful else None
+        rescore_names = self._expecting_name
         prompt = self.prompt(context)
 
         def decode() -> Transcript:
-            choose = None
+            choose: Chooser | None = None
             if finder is not None:
                 # loads on first use (prewarm has normally loaded it); without it the answer
                 # is still decoded, only without the prior
                 try:
                     prior = NamePrior(get_lexicon(), finder)
-                    choose = NameRescorer(prior, get_sound_index(), finder).choose
+                    if rescore_names:
+                        choose = NameRescorer(prior, get_sound_index(), finder).choose
+                    else:
+                        choose = prior.choose
                 except (ModelMissingError, OSError, ValueError):
                     log.warning("name lexicon unavailable; names decode without the prior")
             return self.engine.transcribe(pcm, prompt, beam, choose)

@@ -10,7 +10,7 @@ from support.names import NAME_RANKS
 
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import DEFAULT_PATH, NameLexicon, effective_rank
-from agent.speech.name_prior import Hypothesis, NamePrior
+from agent.speech.name_prior import Hypothesis, NamePrior, NamePriorOptions
 
 LEXICON = NameLexicon(NAME_RANKS)
 
@@ -49,6 +49,17 @@ def test_an_answer_with_a_name_beats_one_without() -> None:
     assert p.log_prior("Pre-in-air, or May 2, 2001.") < p.log_prior("Maria Lopez, May 2, 2001")
     beam = [Hypothesis("Pre-in-air, or May 2, 2001.", -5.0), Hypothesis("Maria Lopez.", -5.5)]
     assert p.pick(beam) == 1
+
+
+def test_a_birth_year_no_patient_has_loses_to_the_next_hypothesis() -> None:
+    pinned = NamePrior(LEXICON, name_in_answer, NamePriorOptions(this_year=2026))
+    beam = [
+        Hypothesis("Maria Lopez, January 2, 1919", -4.6),  # whisper's "nineteen ninety"
+        Hypothesis("Maria Lopez, January 2, 1990.", -5.3),
+    ]
+    assert pinned.pick(beam) == 1
+    assert pinned.year_penalty("born March 3rd, 2031") > 0
+    assert pinned.year_penalty("Maria Lopez, March 3rd, 1931, 555-1919") == 0
 
 
 def test_one_hypothesis_is_taken_as_is() -> None:
