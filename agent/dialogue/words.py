@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time
 
 from agent.nlu import Utterance
+from agent.nlu.normalize import split_caps_spelling
 from agent.speakable import join_or, say_day, say_time
 from agent.state import SlotLike
 from booking.clinic import ClinicInfo
@@ -68,7 +69,7 @@ SPELLED = re.compile(r"(?<![A-Za-z])((?:[A-Za-z][\s.,-]+){2,}[A-Za-z])(?![A-Za-z
 
 def spelled_word(text: str) -> str | None:
     """Letters spelled one by one ("M A R C H E", "L-O-P-E-Z") joined into a name word."""
-    for m in SPELLED.finditer(text):
+    for m in SPELLED.finditer(split_caps_spelling(text)):
         letters = re.findall(r"[A-Za-z]", m.group(1))
         if len(letters) >= 3 and any(ch.isupper() for ch in letters):
             return "".join(letters).capitalize()

@@ -12,6 +12,9 @@ _AMPM = re.compile(r"\b([ap])\.?\s?m\b\.?", re.I)
 _OCLOCK = re.compile(r"\bo['’ ]?\s?clock\b", re.I)
 # "three o'clock" as whisper sometimes writes it: "3-0 clock" (read as March 0 otherwise)
 _ZERO_CLOCK = re.compile(r"\b(\d{1,2})[- ]0 ?clock\b", re.I)
+# A spelling whisper wrote as one upper-case word ("my last name is spelled MARCHE"): the
+# letters are split so the name reader sees a spelling, as with "M-A-R-C-H-E".
+_CAPS_SPELLING = re.compile(r"\b(spell(?:ed|s|ing)?(?: it)?(?: is| as)?|that is),? ([A-Z]{3,14})\b")
 _CURLY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " , ", "–": " , "})
 # Hyphens between letters are spoken joins ("twenty-five", "check-up"); between digits they
 # belong to dates and phone numbers, so only the first kind becomes a space.
@@ -51,6 +54,11 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+def split_caps_spelling(text: str) -> str:
+    """ "spelled MARCHE" -> "spelled M-A-R-C-H-E" (whisper writes some spellings as a word)."""
+    return _CAPS_SPELLING.sub(lambda m: f"{m.group(1)} {'-'.join(m.group(2))}", text)
+
+
 def clean(text: str, *, split_hyphens: bool = True) -> str:
     """Lower-case, drop markup and noise tags, unify am/pm, o'clock and spacing.
 
@@ -58,6 +66,7 @@ def clean(text: str, *, split_hyphens: bool = True) -> str:
     """
     s = _PAUSE.sub(" ", text)
     s = _NOISE_PARENS.sub(" ", s)
+    s = split_caps_spelling(s)
     s = s.translate(_CURLY).lower()
     s = _AMPM.sub(lambda m: f" {m.group(1)}m ", s)
     s = _ZERO_CLOCK.sub(r"\1 oclock", s)

@@ -6,7 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from agent.dialogue.words import spelled_word
 from agent.nlu import parse
+from agent.nlu.normalize import split_caps_spelling
 
 MON = datetime(2026, 3, 2, 9)
 
@@ -149,3 +151,11 @@ def test_a_date_this_year_is_an_appointment_day_unless_a_birth_date_is_expected(
     u = parse("March 20th 2026", now=MON, expecting="date_of_birth")
     assert u.day is None
     assert u.problems == ("That date of birth is in the future",)
+
+
+def test_a_spelling_whisper_wrote_as_one_word_is_read_as_letters() -> None:
+    assert split_caps_spelling("my last name is spelled MARCHE") == (
+        "my last name is spelled M-A-R-C-H-E"
+    )
+    assert spelled_word("Actually, my last name is spelled MARCHE.") == "Marche"
+    assert split_caps_spelling("I spell it OK") == "I spell it OK"  # two letters: a word
