@@ -46,6 +46,28 @@ class NameRescoreOptions:
 DEFAULT_NAME_RESCORE_OPTIONS = NameRescoreOptions()
 
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# "<name>, [born] <month> ...": the shape of an answer to "your name and date of birth?"
+_NAME_THEN_DATE = re.compile(
+    r"^\s*(?P<heard>[\w'-]+(?: [\w'-]+){0,2}?)\s*,?\s+(?:(?:born|orn|or in|or) )?"
+    rf"(?=(?:{_MONTHS})\b)",
+    re.IGNORECASE,
+)
+_NOT_NAME_WORDS = frozenset("my name is i it's its the yes no and it this".split())
+
+
+def heard_name_span(text: str) -> str | None:
+    """What stands where the name should be in a name-and-birth-date answer the name finder
+    could not read ("8 a park, January 2, 1990" for "Ada Park, January second ..."), or None."""
+    match = _NAME_THEN_DATE.match(text)
+    if match is None:
+        return None
+    heard = match.group("heard")
+    if any(w.lower() in _NOT_NAME_WORDS for w in heard.split()):
+        return None
+    return heard
+
+
 def replace_name(text: str, heard: str, name: str) -> str | None:
     """`text` with the name as heard swapped for `name`, or None when it cannot be found."""
     match = re.search(re.escape(heard), text, flags=re.IGNORECASE)
@@ -73,7 +95,9 @@ class NameRescorer:
         if not hypotheses:
             return []
         base = hypotheses[self._prior.pick(hypotheses)].text
-        base_name = self._find_name(base)
+        # no name found: words whisper wrote instead of one ("2 Park", "8 a park") still
+        # sound like it ("Sue Park", "Ada Park"), so they are searched the same way
+        base_name = self._find_name(base) or heard_name_span(base)
         texts = [base]
         if not base_name or self._prior.is_common(base_name, self._opts.keep_common_rank):
             return texts

@@ -228,7 +228,12 @@ class WhisperEngine:
 
             chosen = choose(hyps, fit)
             text = chosen.text
-            avg_logprob = chosen.logprob / max(1, len(self._tokenizer.encode(" " + text)))
+            # a sound-alike the chooser put in is scored without the prompt, so it can rank
+            # far below the beam: the audio is as clear as the beam heard it, and an answer
+            # ("Sue Park" heard "lawsuit park", picked "Lucy Park") was dropped as unsure
+            avg_logprob = max(
+                avg_logprob, chosen.logprob / max(1, len(self._tokenizer.encode(" " + text)))
+            )
         no_speech = float(result.no_speech_prob)
         # judged on what is left once a loop is cut: a confident sentence that whisper
         # then repeated is the caller's words, not a hallucination (a name and date of

@@ -9,7 +9,7 @@ from support.names import NAME_RANKS
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import NameLexicon
 from agent.speech.name_prior import Hypothesis, NamePrior
-from agent.speech.name_rescore import NameRescorer, replace_name
+from agent.speech.name_rescore import NameRescorer, heard_name_span, replace_name
 from agent.speech.name_sounds import NameSoundIndex, sounds
 
 
@@ -71,3 +71,18 @@ def test_replace_name_keeps_the_rest_of_the_answer() -> None:
         "my name is Grace Kim."
     )
     assert replace_name("December 1, 1990.", "Grace Ken", "Grace Kim") is None
+
+
+def test_words_whisper_wrote_for_a_name_are_searched_by_sound() -> None:
+    # "Ada Park, January second ..." came out with no name the finder could read
+    heard = "8 a park, January 2, 1990."
+    assert heard_name_span(heard) == "8 a park"
+    fits = Fits({heard: -4.0, "Ada Park, January 2, 1990.": -5.0})
+    assert rescorer().choose([Hypothesis(heard, -4.0)], fits).text == "Ada Park, January 2, 1990."
+
+
+def test_only_a_name_and_date_shape_is_read_as_a_misheard_name() -> None:
+    assert heard_name_span("2 Park, born April 4, 1955") == "2 Park"
+    assert heard_name_span("Yes, March 3, 1990") is None
+    assert heard_name_span("My name is, March 3") is None
+    assert heard_name_span("I don't remember") is None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
 from livekit.agents import stt
 
 from agent.speech.audio import frames_from_pcm
+from agent.speech.name_prior import Hypothesis
+from agent.speech.name_rescore import TextScorer
 from agent.speech.stt_whisper import WhisperOptions, WhisperSTT
 from agent.speech.wer import normalize_words
 from agent.speech.whisper_engine import WhisperEngine, drop_repeats
@@ -105,6 +107,26 @@ def test_a_sentence_whisper_repeated_is_kept_not_rejected_as_repetitive(
     result = whisper.transcribe(looped)
     assert result.accepted, result
     assert {"john", "smith", "birth"} <= words(result.text)
+
+
+def test_a_name_the_chooser_swapped_in_keeps_the_confidence_of_the_audio(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    # the rescorer's sound-alike is scored against the audio without the prompt, far below
+    # the beam; the answer was clearly heard and must not be dropped as unsure
+    line = say("Tia Cole, born May second, two thousand one")
+    beam_only = whisper.transcribe(line, "", 5)
+    swapped: list[float] = []
+
+    def choose(hyps: Sequence[Hypothesis], fit: TextScorer) -> Hypothesis:
+        text = "Tia Cole, born May 2, 2001."
+        swapped.extend(fit([text]))
+        return Hypothesis(text, swapped[0] - 40.0)
+
+    result = whisper.transcribe(line, "", 5, choose)
+    assert result.accepted, result
+    assert result.text == "Tia Cole, born May 2, 2001."
+    assert result.confidence == beam_only.confidence
 
 
 async def _stream(stt_: WhisperSTT, pcm: np.ndarray, realtime: bool) -> list[stt.SpeechEvent]:

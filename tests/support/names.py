@@ -13,4 +13,6 @@ NAME_RANKS: dict[str, tuple[int, int]] = {
     "kim": (46, 10),
     "ken": (60, 1370),
     "khan": (20, 8),
+    "ada": (400, 0),
+    "park": (0, 30),
 }
