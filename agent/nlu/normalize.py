@@ -48,6 +48,14 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bphysicals\b", "physical"),
         (r"\bnoon time\b|\bnoontime\b", "noon"),
         (r"\bmid day\b", "midday"),
+        # "no wait" as whisper hears it when a day or time follows ("Tuesday. No way.
+        # Wednesday afternoon."); "no way" on its own stays a refusal
+        (
+            r"\bno way (?:[.,!] )?(?=(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday|today|tomorrow|next|this|the|at|on|in|make|morning|afternoon|evening|"
+            r"\d)\w*\b)",
+            "no wait , ",
+        ),
         # "born" said softly before a month, as whisper writes it: "Jane Doe, or in January 2"
         (rf"(?:(?<=, )(?:or in|worn|warn)|\born) (?=(?:{_MONTH_NAMES})\b)", "born "),
     )

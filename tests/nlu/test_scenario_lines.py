@@ -286,6 +286,13 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"day": WED, "part_of_day": "afternoon", "correction": True},
     ),
+    # "no wait" as whisper heard it, the patient's pause turned into a full stop
+    (
+        "I need a follow-up visit on Tuesday. No way. Wednesday afternoon.",
+        None,
+        {I.BOOK},
+        {"visit_type": "follow-up", "day": WED, "part_of_day": "afternoon", "correction": True},
+    ),
     ("Mm-hmm.", None, {I.ACK}, {}),
     ("Uh-huh.", "confirmation", {I.AFFIRM}, {}),
     # a soft "born" before the month, as whisper writes the piper voice
