@@ -10,8 +10,9 @@ _NOISE_PARENS = re.compile(
 )
 _AMPM = re.compile(r"\b([ap])\.?\s?m\b\.?", re.I)
 _OCLOCK = re.compile(r"\bo['’ ]?\s?clock\b", re.I)
-# "three o'clock" as whisper sometimes writes it: "3-0 clock" (read as March 0 otherwise)
-_ZERO_CLOCK = re.compile(r"\b(\d{1,2})[- ]0 ?clock\b", re.I)
+# "three o'clock" as whisper sometimes writes it: "3-0 clock", "3-2 o'clock" (read as a date
+# otherwise: March 0, March 2); a range "2-3 o'clock" starts at 2
+_ZERO_CLOCK = re.compile(r"\b(\d{1,2})(?:[- ]0 ?clock|-\d o['’ ]?\s?clock)\b", re.I)
 # A spelling whisper wrote as one upper-case word ("my last name is spelled MARCHE"): the
 # letters are split so the name reader sees a spelling, as with "M-A-R-C-H-E".
 _CAPS_SPELLING = re.compile(r"\b(spell(?:ed|s|ing)?(?: it)?(?: is| as)?|that is),? ([A-Z]{3,14})\b")
@@ -22,7 +23,7 @@ _LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])|(?<=[a-z])-(?=\d)|(?<=\d)-(?=
 _DR = re.compile(r"\bdr\b\.?")
 _SPACES = re.compile(r"\s+")
 # Whisper sometimes writes "eleven thirty" as "11. 30": an hour, a full stop, the minutes.
-_SPLIT_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])\. ([0-5]\d)\b(?![\d:/.]|\s\d)")
+_SPLIT_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])\. ([0-5]\d)\b(?![\d:/]|\.\d|\s\d)")
 # Keep characters the extractors look at: letters, digits, apostrophes, ':/.,-?!' and '$'.
 _JUNK = re.compile(r"[^a-z0-9'\s:/.,\-?!$]")
 _MONTH_NAMES = (

@@ -322,6 +322,18 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"time": time(15), "time_relation": "at", "correction": True},
     ),
+    (
+        "Make it 3-2 o'clock.",
+        None,
+        {I.INFORM},
+        {"time": time(15), "time_relation": "at", "correction": True},
+    ),
+    (
+        "Checkup, please, Tuesday at 9. 30.",
+        None,
+        {I.INFORM},
+        {"visit_type": "checkup", "day": TUE, "time": time(9, 30), "time_relation": "at"},
+    ),
 ]
 
 
