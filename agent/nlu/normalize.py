@@ -45,6 +45,8 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\btues\b", "tuesday"),
         (r"\bweds?\b", "wednesday"),
         (r"\bco ?pay(?:ment)?s?\b|\bcopays\b|\bco-pays?\b", "copay"),
+        # whisper base hears "copays" as "coffees" on the piper voice; no clinic sells coffee
+        (r"\bcoffees?\b", "copay"),
         (r"\bdoc\b", "doctor"),
         (r"\bphysicals\b", "physical"),
         (r"\bnoon time\b|\bnoontime\b", "noon"),

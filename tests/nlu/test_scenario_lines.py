@@ -322,6 +322,8 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"time": time(15), "time_relation": "at", "correction": True},
     ),
+    ("Hi, how much are your coffees?", None, {I.GREETING, I.ASK_COPAY}, {}),
+    ("Sorry. What did you say about the coffee?", None, {I.CLARIFY}, {"topic": "copay"}),
     (
         "Make it 3-2 o'clock.",
         None,
