@@ -110,14 +110,15 @@ def drop_repeats(text: str) -> str:
     return _TWICE_AT_END.sub(_once_if_words, _LOOP.sub(r"\1", " ".join(out)))
 
 
-# Two or more words three or more times in a row, without punctuation between the loops
-# ("930 works 930 works 930 works"): whisper's loop, not the caller. Single repeated words
-# are left alone: digits and spelled letters repeat ("5 5 5", "L L").
-_LOOP = re.compile(r"\b(\w[\w']*(?: \w[\w']*)+?)(?: \1\b){2,}", re.IGNORECASE)
+# Two or more words three or more times in a row, without a full stop between the loops
+# ("930 works 930 works 930 works", "March 3, 1985 March 3, 1985 March 3, 1985"): whisper's
+# loop, not the caller. Single repeated words are left alone: digits and spelled letters
+# repeat ("5 5 5", "L L").
+_LOOP = re.compile(r"\b(\w[\w']*(?:,? \w[\w']*)+?)(?:,? \1\b){2,}", re.IGNORECASE)
 # The same loop caught at its second turn, at the very end of the text ("a checkup on Friday
 # afternoon on Friday afternoon."): whisper does it on ~1 in 3 short requests padded to the
 # 6 s window. Only phrases with a real word are collapsed: "12 12 12 12" may be a number.
-_TWICE_AT_END = re.compile(r"\b(\w[\w']*(?: \w[\w']*)+?) \1(?=[.!?]*$)", re.IGNORECASE)
+_TWICE_AT_END = re.compile(r"\b(\w[\w']*(?:,? \w[\w']*)+?),? \1(?=[.!?]*$)", re.IGNORECASE)
 _REAL_WORD = re.compile(r"[a-z]{3,}", re.IGNORECASE)
 
 

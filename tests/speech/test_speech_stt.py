@@ -13,6 +13,7 @@ from agent.speech.audio import frames_from_pcm
 from agent.speech.name_prior import Hypothesis
 from agent.speech.name_rescore import TextScorer
 from agent.speech.stt_whisper import WhisperOptions, WhisperSTT
+from agent.speech.vocabulary import build_prompt
 from agent.speech.wer import normalize_words
 from agent.speech.whisper_engine import WhisperEngine, drop_repeats
 from sim.audio.voices import synthesize
@@ -97,6 +98,21 @@ def test_a_phrase_doubled_at_the_end_is_said_once() -> None:
     assert drop_repeats("on Tuesday on Tuesday, please") == "on Tuesday on Tuesday, please"
     assert drop_repeats("my number is 12 12 12 12") == "my number is 12 12 12 12"
     assert drop_repeats("Tuesday, Tuesday") == "Tuesday, Tuesday"
+
+
+def test_a_loop_with_commas_inside_is_cut_and_the_date_kept(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    loop = "March 3, 1985 March 3, 1985 March 3, 1985 March 3, 1985"
+    assert drop_repeats(loop) == "March 3, 1985"
+    assert drop_repeats("March 3, 1985 March 3, 1985.") == "March 3, 1985."
+    assert drop_repeats("Tom Weller, March 3, 1985.") == "Tom Weller, March 3, 1985."
+    # greedy whisper base loops on this date of birth said on its own; it was dropped as
+    # "repetitive" after "could you say that again?" (no date question, so no beam)
+    line = say("March third, nineteen eighty five", pad_s=0.5)
+    result = whisper.transcribe(line, build_prompt())
+    assert result.accepted, result
+    assert "March 3" in result.text and "1985" in result.text, result.text
 
 
 def test_a_sentence_whisper_repeated_is_kept_not_rejected_as_repetitive(
