@@ -111,6 +111,13 @@ class Policy(ExistingFlow):
         ):
             # The recognizer itself is unsure and the words don't parse cleanly: ask again
             # rather than act on a guess (a wrong date is worse than a repeat).
+            if b.awaiting == "date_of_birth":
+                # a miss like a garbled date: the re-ask names the date of birth and gives the
+                # form, and repeated misses offer the keypad or a person
+                b.dob_failures += 1
+                self._dob_missed = True
+                self._ask_dob(r)
+                return
             st.misunderstood += 1
             r.add(self.replies.get("unclear_line"))
             if st.misunderstood >= 2:

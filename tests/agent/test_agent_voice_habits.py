@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
 from livekit.agents.llm import ChatContext, ChatMessage
 
 from agent.call import CallOptions, build_call
@@ -74,6 +75,25 @@ async def test_an_unsure_transcript_is_asked_again(booking_service: BookingServi
     sure = ChatMessage(role="user", content=["a checkup on Thursday"], transcript_confidence=0.9)
     calls, _ = engine.step(ChatContext(items=[msg, sure]))
     assert calls and calls[0][1].name == "find_availability"
+
+
+async def test_an_unsure_answer_to_the_birth_date_question_is_asked_with_an_example(
+    booking_service: BookingService,
+) -> None:
+    call = build_call(booking=booking_service, session_id="v6", options=CallOptions(max_call_s=0))
+    engine = call.session.llm
+    assert isinstance(engine, DialogueEngine)
+    await call.start()
+    await call.session.run(user_input="Book me a checkup Friday at eleven")
+    await call.session.run(user_input="Tom Weller")
+    assert call.state.booking.awaiting == "date_of_birth"
+    turn = engine.policy.turn("four snazzles", stt_confidence=0.2)
+    with pytest.raises(StopIteration) as done:
+        next(turn)  # no tool to call: the reply is the generator's return value
+    said = " ".join(done.value.value)
+    assert "didn't catch your date of birth" in said and "June 5th, 1980" in said
+    assert call.state.booking.dob_failures == 1
+    await call.finish()
 
 
 async def test_a_silent_caller_is_asked_if_still_there(booking_service: BookingService) -> None:
