@@ -114,8 +114,7 @@ class Policy(ExistingFlow):
             if b.awaiting == "date_of_birth":
                 # a miss like a garbled date: the re-ask names the date of birth and gives the
                 # form, and repeated misses offer the keypad or a person
-                b.dob_failures += 1
-                self._dob_missed = True
+                self._miss_dob()
                 self._ask_dob(r)
                 return
             st.misunderstood += 1
@@ -222,6 +221,11 @@ class Policy(ExistingFlow):
                 r.add(self.replies.get("offer_person"))
         else:
             st.misunderstood = 0
+
+    def _miss_dob(self) -> None:
+        """The awaited date of birth did not come: the next ask says sorry and gives the form."""
+        self.state.booking.dob_failures += 1
+        self._dob_missed = True
 
     def _parse(self, text: str, expecting: str | None) -> Utterance:
         """Parse for what was asked; if that finds nothing, try the neighbouring readings
@@ -403,8 +407,7 @@ class Policy(ExistingFlow):
         if b.awaiting == "date_of_birth" and not updates:
             # Nothing usable (a name correction is not a miss): after one miss the question
             # comes with an example, after two a way out (the keypad, or a person).
-            b.dob_failures += 1
-            self._dob_missed = True
+            self._miss_dob()
         if utt.phone:
             updates["phone"] = utt.phone
         if Intent.ANY_TIME in utt.intents:

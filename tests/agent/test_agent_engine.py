@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from livekit.agents.llm import ChatContext, ChatMessage, FunctionCall, FunctionCallOutput
+from support.dialogue import dialogue_call
 
-from agent.call import CallOptions, build_call
-from agent.dialogue.engine import DialogueEngine
 from booking import BookingService
 
 
@@ -20,9 +19,7 @@ def _user(text: str, id: str) -> ChatMessage:
 async def test_a_discarded_speculative_turn_leaves_no_trace(
     booking_service: BookingService,
 ) -> None:
-    call = build_call(booking=booking_service, session_id="e1", options=CallOptions(max_call_s=0))
-    engine = call.session.llm
-    assert isinstance(engine, DialogueEngine)
+    call, engine = dialogue_call(booking_service, "e1")
     # A guess of the words ("Tuesday") is processed first, then thrown away by the framework.
     guess = _user("a checkup on Tuesday morning", "u-guess")
     calls, _ = engine.step(_ctx(guess))
@@ -44,9 +41,7 @@ async def test_a_discarded_speculative_turn_leaves_no_trace(
 
 
 async def test_a_committed_turn_is_kept(booking_service: BookingService) -> None:
-    call = build_call(booking=booking_service, session_id="e2", options=CallOptions(max_call_s=0))
-    engine = call.session.llm
-    assert isinstance(engine, DialogueEngine)
+    call, engine = dialogue_call(booking_service, "e2")
     first = _user("I need a follow-up", "u1")
     _, sentences = engine.step(_ctx(first))
     assert sentences  # asks for the day
@@ -59,9 +54,7 @@ async def test_a_committed_turn_is_kept(booking_service: BookingService) -> None
 
 
 async def test_reply_streams_one_chunk_per_sentence(booking_service: BookingService) -> None:
-    call = build_call(booking=booking_service, session_id="e3", options=CallOptions(max_call_s=0))
-    engine = call.session.llm
-    assert isinstance(engine, DialogueEngine)
+    _call, engine = dialogue_call(booking_service, "e3")
     stream = engine.chat(chat_ctx=_ctx(_user("what are your hours and where are you", "u1")))
     chunks = [c async for c in stream]
     assert chunks[0].delta is not None and chunks[0].delta.tool_calls  # clinic_info

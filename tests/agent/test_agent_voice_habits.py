@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 from livekit.agents.llm import ChatContext, ChatMessage
+from support.dialogue import dialogue_call
 
 from agent.call import CallOptions, build_call
-from agent.dialogue.engine import DialogueEngine
 from agent.tools import BookingTools
 from booking import BookingService
 
@@ -66,9 +66,7 @@ async def test_time_cap_closes_politely_and_releases_holds(
 
 
 async def test_an_unsure_transcript_is_asked_again(booking_service: BookingService) -> None:
-    call = build_call(booking=booking_service, session_id="v4", options=CallOptions(max_call_s=0))
-    engine = call.session.llm
-    assert isinstance(engine, DialogueEngine)
+    _call, engine = dialogue_call(booking_service, "v4")
     msg = ChatMessage(role="user", content=["a check on tree stay"], transcript_confidence=0.1)
     calls, sentences = engine.step(ChatContext(items=[msg]))
     assert not calls and "unclear" in sentences[0]
@@ -80,9 +78,7 @@ async def test_an_unsure_transcript_is_asked_again(booking_service: BookingServi
 async def test_an_unsure_answer_to_the_birth_date_question_is_asked_with_an_example(
     booking_service: BookingService,
 ) -> None:
-    call = build_call(booking=booking_service, session_id="v6", options=CallOptions(max_call_s=0))
-    engine = call.session.llm
-    assert isinstance(engine, DialogueEngine)
+    call, engine = dialogue_call(booking_service, "v6")
     await call.start()
     await call.session.run(user_input="Book me a checkup Friday at eleven")
     await call.session.run(user_input="Tom Weller")
