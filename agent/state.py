@@ -64,7 +64,8 @@ class BookingTrack:
     lookup_failures: int = 0
     name_failures: int = 0
     visit_type_asked: bool = False
-    asked_last_name: bool = False
+    asked_last_name: bool = False  # the last question was "And your last name?"
+    last_name_asks: int = 0
     dob_failures: int = 0
     awaiting: str | None = None  # what the agent asked last (nlu `expecting`)
     active: bool = False  # the patient has asked for something on this track

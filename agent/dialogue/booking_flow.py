@@ -366,12 +366,16 @@ class BookingFlow(PolicyBase):
             if not any("name" in s.lower() for s in r.sentences):
                 r.add(self.replies.get("ask_name"))
             return
-        if len(b.name.split()) == 1 and not b.asked_last_name and b.task is Task.BOOK:
-            # One word is a first name (or half a name the parser caught): ask for the rest.
+        if len(b.name.split()) == 1 and b.task is Task.BOOK and b.last_name_asks < 2:
+            # One word is a first name (or half a name the parser caught): ask for the rest;
+            # "yes" is not a last name, so once more, then the one word is the whole name.
+            again = b.last_name_asks > 0
+            b.last_name_asks += 1
             b.asked_last_name = True
             b.awaiting = "name"
-            r.add(self.replies.get("ask_last_name"))
+            r.add(self.replies.get("ask_last_name_again" if again else "ask_last_name"))
             return
+        b.asked_last_name = False
         if b.date_of_birth is None:
             b.awaiting = "date_of_birth"
             self._ask_dob(r)
