@@ -59,6 +59,8 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\d)\w*\b)",
             "no wait , ",
         ),
+        # whisper base writes the piper voice's "August eighth" as "August state"
+        (rf"\b({_MONTH_NAMES}) state\b", r"\1 eighth"),
         # "born" said softly before a month, as whisper writes it: "Jane Doe, or in January 2"
         (rf"(?:(?<=, )(?:or in|worn|warn)|\born) (?=(?:{_MONTH_NAMES})\b)", "born "),
     )

@@ -322,6 +322,13 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"time": time(15), "time_relation": "at", "correction": True},
     ),
+    # whisper's "eighth" after a month, on the piper voice
+    (
+        "Tom Becker, August state, 1975.",
+        "name_and_dob",
+        {I.INFORM},
+        {"name": "Tom Becker", "date_of_birth": date(1975, 8, 8)},
+    ),
     ("Hi, how much are your coffees?", None, {I.GREETING, I.ASK_COPAY}, {}),
     ("Sorry. What did you say about the coffee?", None, {I.CLARIFY}, {"topic": "copay"}),
     (
