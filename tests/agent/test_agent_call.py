@@ -120,24 +120,28 @@ async def test_a_callback_handoff_is_not_announced_as_a_transfer(
 async def test_the_stt_hears_what_the_agent_just_asked_for(
     booking_service: BookingService,
 ) -> None:
+    from collections.abc import Collection
     from types import SimpleNamespace
 
-    from livekit.agents import llm
+    from livekit.agents import ConversationItemAddedEvent, llm
 
     from agent.speech.stt_whisper import WhisperSTT
 
-    stt = WhisperSTT()  # never decodes here: only the hint is checked
     asked: list[set[str]] = []
-    stt.expect_answer = lambda what: asked.append(set(what))  # type: ignore[method-assign]
+
+    class HintedSTT(WhisperSTT):  # never decodes here: only the hint is checked
+        def expect_answer(self, asked_for: Collection[str]) -> None:
+            asked.append(set(asked_for))
+
     call = build_call(
         booking=booking_service,
         session_id="c-hint",
         options=OPTS,
-        engines=SimpleNamespace(stt=stt),
+        engines=SimpleNamespace(stt=HintedSTT()),
         preset="natural",
     )
     question = llm.ChatMessage(role="assistant", content=["May I have your full name?"])
-    call.session.emit("conversation_item_added", SimpleNamespace(item=question))
+    call.session.emit("conversation_item_added", ConversationItemAddedEvent(item=question))
     answer = llm.ChatMessage(role="user", content=["Maria Lopez"])
-    call.session.emit("conversation_item_added", SimpleNamespace(item=answer))
+    call.session.emit("conversation_item_added", ConversationItemAddedEvent(item=answer))
     assert asked == [{"name"}]
