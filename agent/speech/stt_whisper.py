@@ -42,7 +42,7 @@ from .name_rescore import NameRescorer
 from .name_sounds import get_sound_index
 from .noise import NoiseSuppressor
 from .partials import SphinxPartials
-from .vocabulary import build_prompt
+from .vocabulary import build_prompt, copies_context
 from .whisper_engine import (
     DEFAULT_ENGINE_OPTIONS,
     SAMPLE_RATE,
@@ -205,7 +205,12 @@ class WhisperSTT(stt.STT):
                         choose = prior.choose
                 except (ModelMissingError, OSError, ValueError):
                     log.warning("name lexicon unavailable; names decode without the prior")
-            return self.engine.transcribe(pcm, prompt, beam, choose)
+            result = self.engine.transcribe(pcm, prompt, beam, choose)
+            if context and result.text and copies_context(result.text, context):
+                # the earlier turns written again instead of this one: decode without them
+                log.info("stt: decode copied the prompt context; decoding without it")
+                result = self.engine.transcribe(pcm, self.prompt(), beam, choose)
+            return result
 
         return await asyncio.to_thread(decode)
 
