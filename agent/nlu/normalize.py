@@ -34,6 +34,7 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bcheck ups?\b", "checkup"),
+        (r"\bcheck upon\b", "checkup on"),  # whisper's "a checkup on Wednesday"
         (r"\bcheckups\b", "checkup"),
         (r"\bfollow ?ups?\b", "follow up"),
         (r"\bfollowup\b", "follow up"),
@@ -58,6 +59,13 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"sunday|today|tomorrow|next|this|the|at|on|in|make|morning|afternoon|evening|"
             r"\d)\w*\b)",
             "no wait , ",
+        ),
+        # "afternoon" at the very end cut to "after" (whisper, or a final sent as "noon" trailed
+        # off): "How about Friday after" is never "after" anything
+        (
+            r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow) "
+            r"after(?= ?[.?!]? ?$)",
+            r"\1 afternoon",
         ),
         # whisper base writes the piper voice's "August eighth" as "August state"
         (rf"\b({_MONTH_NAMES}) state\b", r"\1 eighth"),

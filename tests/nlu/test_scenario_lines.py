@@ -322,6 +322,26 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"time": time(15), "time_relation": "at", "correction": True},
     ),
+    # "afternoon" cut short at the end of the turn, "checkup on" run together
+    ("How about Friday after", "day", {I.INFORM}, {"day": FRI, "part_of_day": "afternoon"}),
+    (
+        "Great, then I'd like to check up Monday after",
+        None,
+        {I.INFORM},
+        {"visit_type": "checkup", "day": date(2026, 3, 9), "part_of_day": "afternoon"},
+    ),
+    (
+        "I'd like to check upon Wednesday morning.",
+        None,
+        {I.INFORM},
+        {"visit_type": "checkup", "day": WED, "part_of_day": "morning"},
+    ),
+    (
+        "Is Friday after 3 okay?",
+        None,
+        {I.INFORM},
+        {"day": FRI, "time": time(15), "time_relation": "after"},
+    ),
     # whisper's "eighth" after a month, on the piper voice
     (
         "Tom Becker, August state, 1975.",
