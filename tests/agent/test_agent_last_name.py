@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support.dialogue import agent_lines
+
 from agent.call import Call, CallOptions, build_call
 from booking import BookingService
 
@@ -9,12 +11,7 @@ HELD = ("Book a checkup Thursday at ten", "Maria")
 
 
 async def _replies(call: Call, lines: tuple[str, ...]) -> list[str]:
-    await call.start()
-    for line in HELD + lines:
-        await call.session.run(user_input=line)
-    record = await call.finish()
-    agent = [t["text"] for t in record.transcript if t["role"] == "agent"]
-    return agent[len(HELD) :]  # the reply to the one-word name, then the replies to `lines`
+    return (await agent_lines(call, HELD + lines))[len(HELD) :]
 
 
 def _call(booking: BookingService, session_id: str) -> Call:
