@@ -285,6 +285,18 @@ async def test_quieter_background_talker_is_not_transcribed(
     assert not {"weather", "sunny"} & words(text), text
 
 
+async def test_a_quiet_last_syllable_is_not_cut_as_background(whisper: WhisperEngine) -> None:
+    # piper's "afternoon?" ends 12-14 dB under its loud vowels; cut there, it read "after?"
+    line = synthesize("How about Friday afternoon?")
+    pad = np.zeros(8000, dtype=np.int16)
+    audio = np.concatenate([pad, (line * 32767).astype(np.int16), pad, pad, pad])
+    events = await _stream(WhisperSTT(engine=whisper), audio, True)
+    finals = [
+        e.alternatives[0].text for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    ]
+    assert "afternoon" in words(" ".join(finals)), finals
+
+
 async def test_a_short_yes_after_a_long_answer_is_the_caller_not_background(
     whisper: WhisperEngine,
 ) -> None:
