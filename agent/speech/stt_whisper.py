@@ -88,8 +88,8 @@ class WhisperOptions:
     interim_interval_s: float = 1.0
     sphinx_step_ms: int = 160  # feed pocketsphinx this much audio at a time
     noise_suppression: bool = False  # rnnoise on the input before VAD and whisper
-    # Background talkers (TV, babble) are quieter than the caller: audio this many dB below the
-    # caller's level is cut from utterance edges, and whole quieter segments are not decoded.
+    # Background talkers (TV, babble) are quieter than the caller: whole segments this many dB
+    # below the caller's level are not decoded (edges: `edge_margin_db`).
     background_margin_db: float = 9.0
     # Edges are cut only below this (and 200 ms after the last window above it are kept): a
     # word's quiet end sits 10-14 dB under the loud vowels ("afternoon?" ends at -29 dBFS

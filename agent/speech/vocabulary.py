@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .wer import normalize_words
+
 PROVIDERS = ("Doctor Patel", "Doctor Okafor", "Lee Chen")
 VISIT_TYPES = ("checkup", "sick visit", "follow-up", "vaccination", "new patient")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -54,17 +56,13 @@ def build_prompt(vocabulary: Sequence[str] = (), context: str = "") -> str:
 _MIN_COPIED_WORDS = 3
 
 
-def _words(text: str) -> list[str]:
-    return "".join(c if c.isalnum() else " " for c in text.lower()).split()
-
-
 def copies_context(text: str, context: str) -> bool:
     """Whether `text` is the earlier turns fed back as prompt context, copied word for word.
 
     Whisper sometimes writes its prompt instead of the audio ("Uh, Kay Wu, born February
     ninth" came out as the patient's previous sentence); a short reply ("Yes.") may repeat
     by chance, so only copies of `_MIN_COPIED_WORDS` words or more count."""
-    mine, theirs = _words(text), _words(context)
+    mine, theirs = normalize_words(text), normalize_words(context)
     n = len(mine)
     if n < _MIN_COPIED_WORDS or n > len(theirs):
         return False
