@@ -22,6 +22,7 @@ from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import get_lexicon
 from agent.speech.name_prior import Hypothesis, NamePrior
 from agent.speech.name_rescore import NameRescorer, TextScorer
+from agent.speech.name_search import get_name_search
 from agent.speech.name_sounds import get_sound_index
 from agent.speech.vocabulary import build_prompt
 from agent.speech.whisper_engine import get_engine
@@ -55,7 +56,7 @@ DATES = (
 def run(forms: Sequence[int]) -> dict[str, float]:
     engine = get_engine()
     prior = NamePrior(get_lexicon(), name_in_answer)
-    rescorer = NameRescorer(prior, get_sound_index(), name_in_answer)
+    rescorer = NameRescorer(prior, get_sound_index(), name_in_answer, search=get_name_search())
     prompt = build_prompt()
     beam_right = rescored_right = lines = 0
     extra_ms: list[float] = []

@@ -4,8 +4,12 @@ Source: the `names-dataset` package (Apache-2.0), which ranks first and last nam
 Its pickles take ~25 s and ~2 GB to load, so `make venv` derives a small table once into
 `.cache/models/names/lexicon.tsv.gz`. A name's rank is its rank in the clinic's country (and
 neighbours, `HOME_COUNTRIES`), or `FOREIGN_FACTOR` x its best rank elsewhere when that is better:
-a clinic's patients come from everywhere, but "Nor" (8th in Malaysia) must not beat "Nora" in
-Ohio. Names ranked beyond `MAX_RANK` are left out (~100k names, ~15 MB in memory). A fresh clone
+a clinic's patients come from everywhere. A first name's home rank also counts US births since
+1930 (`data/us_first_names.tsv.gz`, from the Social Security Administration's public counts,
+derived by `scripts/us_first_names.py`), and a first name fewer than `MIN_US_BIRTHS` US babies
+were given is not made common by its fame abroad: "Nor" (8th in Malaysia, 23 US births) beat
+"Nora" (99,756) as "Nor Singh" while "Dmitri", "Yusuf" and "Kwame" keep their foreign ranks.
+Names ranked beyond `MAX_RANK` are left out (~100k names, ~15 MB in memory). A fresh clone
 without the Makefile builds the table on first use.
 """
 
@@ -22,8 +26,9 @@ from pathlib import Path
 from .models import REPO_ROOT, ModelMissingError, atomic_output
 from .name_sounds import sounds
 
-# v2 adds each name's phonemes (name_sounds), so an older table is rebuilt, not misread.
-DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon-v2.tsv.gz"
+# v2 added each name's phonemes (name_sounds), v3 the US births: an older table is rebuilt.
+DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon-v3.tsv.gz"
+US_FIRST_NAMES = Path(__file__).parent / "data" / "us_first_names.tsv.gz"
 # Names bench (68 piper lines, n-best rescoring): best rank anywhere 53 right; home countries
 # with foreign ranks x10: 54 (of 54 reachable); caps of 2000 to 20000 picked the same names.
 # Tried (2026-12-02, 180 lines, same decode): a mixture over countries, 1 / sum(w_c / rank_c)
@@ -31,6 +36,7 @@ DEFAULT_PATH = REPO_ROOT / ".cache" / "models" / "names" / "lexicon-v2.tsv.gz"
 # fixes "Nor"/"Nora" but turns Liam, Dmitri, Yusuf and Kwame into common look-alikes).
 HOME_COUNTRIES = ("US", "CA", "GB", "IE", "AU")
 FOREIGN_FACTOR = 10
+MIN_US_BIRTHS = 100  # the table's own cut-off: a name missing from it is one of these
 MAX_RANK = 2000
 _HEADER = "# name\tfirst_rank\tlast_rank (effective_rank(); 0: not a common name)\tsounds\n"
 
@@ -99,11 +105,36 @@ def _is_name_word(name: str) -> bool:
     return bool(name) and " " not in name and name.replace("-", "").replace("'", "").isalpha()
 
 
-def effective_rank(ranks: dict[str, int], home: tuple[str, ...] = HOME_COUNTRIES) -> int:
-    """Rank at home, or the best foreign rank made `FOREIGN_FACTOR` times rarer."""
-    foreign = min(ranks.values()) * FOREIGN_FACTOR
-    at_home = min((ranks[c] for c in home if c in ranks), default=foreign)
-    return min(at_home, foreign)
+def effective_rank(
+    ranks: dict[str, int],
+    home: tuple[str, ...] = HOME_COUNTRIES,
+    us_births: tuple[int, int] | None = (0, MIN_US_BIRTHS),
+) -> int:
+    """Rank at home, or the best foreign rank made `FOREIGN_FACTOR` times rarer.
+
+    `us_births`: (rank, births) among US first names when the name is in that table, (0, 0)
+    when it is not (a first name too rare in the US to be made common by its fame abroad), or
+    None for last names, which have no such table."""
+    foreign = min(ranks.values()) * FOREIGN_FACTOR if ranks else 0
+    at_home = [ranks[c] for c in home if c in ranks]
+    if us_births is not None:
+        us_rank, births = us_births
+        at_home += [us_rank] if us_rank else []
+        if births < MIN_US_BIRTHS:
+            foreign = 0
+    return min([*at_home, *([foreign] if foreign else [])], default=0)
+
+
+def us_first_name_births(path: Path = US_FIRST_NAMES) -> dict[str, tuple[int, int]]:
+    """(rank, US births since 1930) per lower-case first name, commonest first."""
+    table: dict[str, tuple[int, int]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as rows:
+        for row in rows:
+            if row.startswith("#"):
+                continue
+            name, births = row.rstrip("\n").split("\t")
+            table[name] = (len(table) + 1, int(births))
+    return table
 
 
 def build(
@@ -113,17 +144,21 @@ def build(
 ) -> Path:
     """Derive the table from the package's pickles (plain dicts: name -> {"rank": {cc: n}})."""
     source = _dataset_dir()
+    us_first = us_first_name_births()
     table: dict[str, list[int]] = {}
     for column, kind in enumerate(("first", "last")):
         with gzip.open(source / f"{kind}_names.pkl.gz", "rb") as raw:
             names = pickle.load(raw)  # a data file of an installed package
+        if kind == "first":  # US names the dataset does not rank still count at home
+            names = {**{n.title(): {} for n in us_first}, **names}
         for name, info in names.items():
             ranks = info.get("rank") or {}
             key = str(name).strip().lower()
-            if not ranks or not _is_name_word(key):
+            if not _is_name_word(key):
                 continue
-            best = effective_rank(ranks, home)
-            if best > max_rank:
+            us = us_first.get(key, (0, 0)) if kind == "first" else None
+            best = effective_rank(ranks, home, us)
+            if not best or best > max_rank:
                 continue
             entry = table.setdefault(key, [0, 0])
             entry[column] = best if not entry[column] else min(entry[column], best)

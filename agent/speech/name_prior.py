@@ -72,6 +72,12 @@ class NamePrior:
                 rank = max(first, last) * self._opts.wrong_position_factor
         return -math.log(rank) if rank else self._unknown
 
+    def is_known(self, word: str, position: str, max_rank: int) -> bool:
+        """`word` is among the `max_rank` commonest names in its place ("first" or "last")."""
+        lexicon = self._lexicon
+        rank = lexicon.first_rank(word) if position == "first" else lexicon.last_rank(word)
+        return 0 < rank <= max_rank
+
     def is_common(self, name: str, max_rank: int) -> bool:
         """A first and a last name, each among the `max_rank` most common in its place."""
         words = name_words(name)

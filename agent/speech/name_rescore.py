@@ -3,14 +3,15 @@ common names are breaks near-ties.
 
 Whisper's beam only holds spellings whisper likes; for a name it has rarely seen ("Nair",
 "Kim" said quickly) the right one is often absent. `NameRescorer` takes the beam's names,
-adds common names that sound alike (`name_sounds`), asks whisper how well each full answer
-fits the audio (teacher-forced log-probability, ~25 ms per candidate on 2 cores), and picks
-the best score + `prior_weight` x log P(name). A clearly heard rare name keeps its lead over
+adds common names that sound alike (`name_sounds`) and, when the chooser is handed whisper's
+decoder, the names whisper's own search over the lexicon finds (`name_search`: "Preion air"
+sounds like no name but steps to "Priya Nair"), asks whisper how well each full answer fits
+the audio (teacher-forced log-probability, ~25 ms per candidate on 2 cores), and picks the
+best score + `prior_weight` x log P(name). A clearly heard rare name keeps its lead over
 common look-alikes; a name whisper itself barely preferred gives way to a common one.
-`python -m bench.names` (180 piper lines): beam + prior 100 right, rescored 114 (weights 0.5-1.3
-give 110-115; 8 candidates score as well as 12-14); rescoring costs ~170-240 ms on the name answer.
-Of the 66 names still wrong, 15 had the right one among the candidates (mostly spellings no
-decoder can hear: Sarah/Sara, Fisher/Fischer); the rest were never proposed.
+`python -m bench.names` (180 piper lines, 2026-12-03): beam + prior 99 right, beam + sound-alikes
+114 (rescoring p50 / p90 159 / 210 ms), with the search 126 (~195 / 570-725 ms: it runs only
+where a heard word is not a top-1000 name in its place, ~5 decoder steps of 30-70 ms).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .name_prior import Hypothesis, NameFinder, NamePrior
-from .name_sounds import NameSoundIndex
+from .name_search import NameSearch, TokenStepper
+from .name_sounds import NameSoundIndex, name_words
 
 
 class TextScorer(Protocol):
@@ -41,6 +43,12 @@ class NameRescoreOptions:
     # A name heard as a common first + common last name is kept without rescoring: it is
     # nearly always right (bench.names: 72 of 180 lines skip it, 114 right instead of 113)
     keep_common_rank: int = 100
+    # names whisper's own search over the lexicon adds (name_search); bench.names: 3 -> 126/180,
+    # 6 -> 123 (the extra ones are wrong and each costs a fit)
+    searched_names: int = 3
+    # a heard word this common in its place is kept and only the other one is searched
+    # (half the decoder steps); "Sing" (1420th) is searched, "Martin" kept
+    keep_heard_rank: int = 1000
 
 
 DEFAULT_NAME_RESCORE_OPTIONS = NameRescoreOptions()
@@ -68,6 +76,12 @@ def heard_name_span(text: str) -> str | None:
     return heard
 
 
+def words_before(text: str, heard: str) -> str | None:
+    """What the answer says before the name ("My name is"), or None when it is not found."""
+    match = re.search(re.escape(heard), text, flags=re.IGNORECASE)
+    return None if match is None else text[: match.start()].strip()
+
+
 def replace_name(text: str, heard: str, name: str) -> str | None:
     """`text` with the name as heard swapped for `name`, or None when it cannot be found."""
     match = re.search(re.escape(heard), text, flags=re.IGNORECASE)
@@ -83,21 +97,27 @@ class NameRescorer:
         index: NameSoundIndex,
         find_name: NameFinder,
         options: NameRescoreOptions = DEFAULT_NAME_RESCORE_OPTIONS,
+        search: NameSearch | None = None,
     ) -> None:
         self._prior = prior
         self._index = index
         self._find_name = find_name
         self._opts = options
+        self._search = search
+
+    def _heard(self, hypotheses: Sequence[Hypothesis]) -> tuple[str, str | None]:
+        """The beam's pick and the name in it, or the words written where one should be."""
+        base = hypotheses[self._prior.pick(hypotheses)].text
+        # no name found: words whisper wrote instead of one ("2 Park", "8 a park") still
+        # sound like it ("Sue Park", "Ada Park"), so they are searched the same way
+        return base, self._find_name(base) or heard_name_span(base)
 
     def candidates(self, hypotheses: Sequence[Hypothesis]) -> list[str]:
         """Texts to score: the beam's best, then its other names and their sound-alikes, all
         written into the best hypothesis' sentence (the rest of the answer stays as heard)."""
         if not hypotheses:
             return []
-        base = hypotheses[self._prior.pick(hypotheses)].text
-        # no name found: words whisper wrote instead of one ("2 Park", "8 a park") still
-        # sound like it ("Sue Park", "Ada Park"), so they are searched the same way
-        base_name = self._find_name(base) or heard_name_span(base)
+        base, base_name = self._heard(hypotheses)
         texts = [base]
         if not base_name or self._prior.is_common(base_name, self._opts.keep_common_rank):
             return texts
@@ -124,16 +144,57 @@ class NameRescorer:
                 break
         return texts
 
+    def searched(self, hypotheses: Sequence[Hypothesis], stepper: TokenStepper) -> list[str]:
+        """The heard answer with the names whisper's search over the lexicon finds in place of
+        the heard one, likeliest first; a heard word that is a known name in its place is kept
+        and only the other one is searched (half the decoder steps)."""
+        if self._search is None or not hypotheses:
+            return []
+        base, heard = self._heard(hypotheses)
+        before = words_before(base, heard) if heard else None
+        if heard is None or before is None:
+            return []
+        words = name_words(heard)
+        first_ok = len(words) == 2 and self._prior.is_known(words[0], "first", self._keep)
+        last_ok = len(words) == 2 and self._prior.is_known(words[-1], "last", self._keep)
+        if first_ok and last_ok:
+            return []
+        if first_ok:
+            found = self._search.search(stepper, f"{before} {words[0]}", "last")
+            names = [f"{words[0]} {name}" for name, _ in found]
+        elif last_ok:
+            found = self._search.search(stepper, before, "first")
+            names = [f"{name} {words[-1]}" for name, _ in found]
+        else:
+            names = [name for name, _ in self._search.search(stepper, before)]
+        texts = (replace_name(base, heard, name) for name in names[: self._opts.searched_names])
+        return [t for t in texts if t is not None]
+
+    @property
+    def _keep(self) -> int:
+        return self._opts.keep_heard_rank
+
+    def _best(self, texts: Sequence[str], fits: Sequence[float]) -> int:
+        weight = self._opts.prior_weight
+        totals = [
+            fit + weight * self._prior.log_prior(t) for t, fit in zip(texts, fits, strict=True)
+        ]
+        return max(range(len(texts)), key=totals.__getitem__)
+
     def choose(self, hypotheses: Sequence[Hypothesis], score: TextScorer) -> Hypothesis:
-        """The answer to keep, with whisper's log-probability of it."""
+        """The answer to keep, with whisper's log-probability of it.
+
+        Whisper's own search runs when `score` can step the decoder and the heard name has a
+        word that is not a known name in its place. Running it only when the sound-alikes left
+        no known name in front saved little (bench.names p90 516 ms instead of 567) and lost 3
+        of 126 right names: a common sound-alike wins some answers wrongly."""
         if not hypotheses:
             return Hypothesis("", -10.0)
         texts = self.candidates(hypotheses)
+        if isinstance(score, TokenStepper):
+            texts += [t for t in self.searched(hypotheses, score) if t not in texts]
         if len(texts) < 2:
             return hypotheses[self._prior.pick(hypotheses)]
         fits = score(texts)
-        weight = self._opts.prior_weight
-        priors = [self._prior.log_prior(t) for t in texts]
-        totals = [fit + weight * prior for fit, prior in zip(fits, priors, strict=True)]
-        best = max(range(len(texts)), key=totals.__getitem__)
+        best = self._best(texts, fits)
         return Hypothesis(texts[best], fits[best])

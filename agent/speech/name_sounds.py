@@ -64,7 +64,7 @@ def sound_distance(a: str, b: str) -> float:
 
 # Particles the name lists carry as if they were surnames ("El", "Al", "De"): never a whole
 # last name on the phone, and short enough to match any stray syllable.
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     "al el de da di du la le van von der den bin ben ibn abu ter dos das del della st".split()
 )
 
@@ -126,7 +126,7 @@ class NameSoundIndex:
         usable = [(n, f, la, s) for n, f, la, s in entries if s and n.isascii()]
         self._first = _Pool([(n, f, s) for n, f, _, s in usable if 0 < f <= limit])
         self._last = _Pool(
-            [(n, la, s) for n, _, la, s in usable if 0 < la <= limit and n not in _PARTICLES]
+            [(n, la, s) for n, _, la, s in usable if 0 < la <= limit and n not in PARTICLES]
         )
 
     def near(self, heard: str, limit: int = 6) -> list[SoundCandidate]:

@@ -39,6 +39,7 @@ from .models import ModelMissingError
 from .name_lexicon import get_lexicon
 from .name_prior import NameFinder, NamePrior
 from .name_rescore import NameRescorer
+from .name_search import get_name_search
 from .name_sounds import get_sound_index
 from .noise import NoiseSuppressor
 from .partials import SphinxPartials
@@ -205,7 +206,9 @@ class WhisperSTT(stt.STT):
                 try:
                     prior = NamePrior(get_lexicon(), finder)
                     if rescore_names:
-                        choose = NameRescorer(prior, get_sound_index(), finder).choose
+                        choose = NameRescorer(
+                            prior, get_sound_index(), finder, search=get_name_search()
+                        ).choose
                     else:
                         choose = prior.choose
                 except (ModelMissingError, OSError, ValueError):

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from .name_lexicon import get_lexicon
+from .name_search import get_name_search
 from .name_sounds import get_sound_index, sounds
 from .partials import warm_pool
 from .phrase_cache import DEFAULT_PHRASES, PhraseCache
@@ -38,6 +39,7 @@ def load_speech_models(
         shared["whisper"] = engine
         get_lexicon()  # name prior for answers to "may I have your name?"
         get_sound_index()  # and the common names that sound like what whisper wrote
+        get_name_search().tries(str(engine.model_dir), engine.tokenize)  # names as tokens
         sounds("warm")  # espeak-ng's first phonemization loads its voice data
         # pocketsphinx decoders for interim words take ~0.5 s each to create; have two ready.
         warm_pool(2)

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -152,6 +153,9 @@ class WhisperEngine:
         )
         self._features = self._model.feature_extractor
 
+    def tokenize(self, text: str) -> list[int]:
+        return list(self._tokenizer.encode(text))
+
     def _prompt_tokens(self, prompt: str) -> list[int]:
         tok = self._tokenizer
         tokens: list[int] = []
@@ -220,14 +224,7 @@ class WhisperEngine:
             lengths = [max(1, len(seq)) for seq in result.sequences_ids]
             hyps = [Hypothesis(t, sc * n) for t, sc, n in zip(texts, scores, lengths, strict=True)]
 
-            # scored without the clinic prompt: with it each candidate costs ~4x as much
-            # (~90 ms), and the names bench picked no better
-            bare = self._prompt_tokens("")
-
-            def fit(candidates: Sequence[str]) -> list[float]:
-                return self._score(encoded, n_frames, bare, candidates)
-
-            chosen = choose(hyps, fit)
+            chosen = choose(hyps, _EncodedUtterance(self, encoded, n_frames, audio_s))
             text = chosen.text
             # a sound-alike the chooser put in is scored without the prompt, so it can rank
             # far below the beam: the audio is as clear as the beam heard it, and an answer
@@ -291,6 +288,69 @@ class WhisperEngine:
         ):
             return "hallucination"
         return None
+
+
+# Whisper's encoder writes 50 frames per second of audio.
+_FRAMES_PER_S = 50
+
+
+class _EncodedUtterance:
+    """One utterance's encoder output, handed to a chooser: it scores whole texts
+    (`TextScorer`) and steps the decoder a token at a time (`name_search.TokenStepper`).
+
+    Both run without the clinic prompt: with it each text costs ~4x as much (~90 ms), and the
+    names bench picked no better."""
+
+    def __init__(self, engine: WhisperEngine, encoded: Any, n_frames: int, audio_s: float):
+        self._engine = engine
+        self._encoded = encoded
+        self._n_frames = n_frames
+        self._audio_s = audio_s
+        self._bare = engine._prompt_tokens("")
+        self.vocabulary = str(engine.model_dir)
+
+    def __call__(self, texts: Sequence[str], /) -> list[float]:
+        return self._engine._score(self._encoded, self._n_frames, self._bare, texts)
+
+    def tokenize(self, text: str) -> list[int]:
+        return self._engine.tokenize(text)
+
+    def next_logprobs(self, prefixes: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        import ctranslate2
+
+        if not prefixes:
+            return []
+        # the padding after the audio only adds cost here (the cross-attention is recomputed
+        # on every call): a second of it is kept, as whisper saw in training
+        states = np.asarray(self._encoded)
+        frames = min(states.shape[1], int(self._audio_s * _FRAMES_PER_S) + _FRAMES_PER_S)
+        batch = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(np.repeat(states[:, :frames], len(prefixes), axis=0))
+        )
+        # CTranslate2 returns a row of logits per position after the start tokens, the forced
+        # prefix included, and with 4.8 only gets that far when max_length is at least the
+        # larger of the two below (each forced token past the second cost two, measured)
+        longest = max(len(p) for p in prefixes)
+        length = min(448, max(longest + len(self._bare), 2 * longest + 2))
+        results = self._engine._model.model.generate(
+            batch,
+            [[*self._bare, *p] for p in prefixes],
+            beam_size=1,
+            max_length=length,
+            return_logits_vocab=True,
+            suppress_blank=False,
+            suppress_tokens=[],
+        )
+        out: list[np.ndarray] = []
+        for prefix, result in zip(prefixes, results, strict=True):
+            rows = np.asarray(result.logits[0], dtype=np.float64) if result.logits else None
+            if rows is None or rows.reshape(-1, rows.shape[-1]).shape[0] <= len(prefix):
+                out.append(np.empty(0))  # no row for it: the search drops this prefix
+                continue
+            logits = rows.reshape(-1, rows.shape[-1])[len(prefix)]
+            top = logits.max()
+            out.append(logits - top - math.log(float(np.exp(logits - top).sum())))
+        return out
 
 
 _engines: dict[WhisperEngineOptions, WhisperEngine] = {}

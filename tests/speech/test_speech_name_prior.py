@@ -9,7 +9,12 @@ import pytest
 from support.names import NAME_RANKS
 
 from agent.nlu.names import name_in_answer
-from agent.speech.name_lexicon import DEFAULT_PATH, NameLexicon, effective_rank
+from agent.speech.name_lexicon import (
+    DEFAULT_PATH,
+    NameLexicon,
+    effective_rank,
+    us_first_name_births,
+)
 from agent.speech.name_prior import Hypothesis, NamePrior, NamePriorOptions
 
 LEXICON = NameLexicon(NAME_RANKS)
@@ -71,6 +76,21 @@ def test_effective_rank_prefers_home_and_discounts_foreign_fame() -> None:
     assert effective_rank({"US": 512, "MY": 76}) == 512
     assert effective_rank({"MY": 8}) == 80  # common abroad only: ten times rarer here
     assert effective_rank({"US": 3000, "FR": 16}) == 160
+
+
+def test_a_first_names_us_births_count_at_home_and_gate_its_foreign_fame() -> None:
+    assert effective_rank({"US": 512}, us_births=(567, 99756)) == 512
+    assert effective_rank({}, us_births=(567, 99756)) == 567  # missing from the dataset
+    assert effective_rank({"MY": 8}, us_births=(3072, 6231)) == 80  # used in the US: boosted
+    assert effective_rank({"MY": 8}, us_births=(0, 0)) == 0  # not given in the US: not a name
+    assert effective_rank({"MY": 8}, us_births=None) == 80  # last names have no such table
+
+
+def test_the_shipped_us_first_names_table_ranks_by_births() -> None:
+    births = us_first_name_births()
+    assert births["james"][0] < births["nora"][0] < births["noor"][0]
+    assert births["nora"][1] > 50_000
+    assert "nor" not in births  # fewer than 100 US births since 1930
 
 
 def test_lexicon_loads_a_table(tmp_path: Path) -> None:

@@ -5,18 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from support.names import NAME_RANKS
+from support.stepper import Heard
 
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import NameLexicon
 from agent.speech.name_prior import Hypothesis, NamePrior
 from agent.speech.name_rescore import NameRescorer, heard_name_span, replace_name
+from agent.speech.name_search import NameSearch, NameSearchOptions
 from agent.speech.name_sounds import NameSoundIndex, sounds
 
 
-def rescorer() -> NameRescorer:
+def rescorer(search: NameSearch | None = None) -> NameRescorer:
     lexicon = NameLexicon(NAME_RANKS)
     index = NameSoundIndex([(n, f, la, sounds(n)) for n, (f, la) in NAME_RANKS.items()])
-    return NameRescorer(NamePrior(lexicon, name_in_answer), index, name_in_answer)
+    return NameRescorer(NamePrior(lexicon, name_in_answer), index, name_in_answer, search=search)
+
+
+def name_search(firsts: list[str], lasts: list[str]) -> NameSearch:
+    # the fake decoder spends a step per character
+    return NameSearch(firsts, lasts, NameSearchOptions(max_steps=24))
 
 
 class Fits:
@@ -30,6 +37,14 @@ class Fits:
     def __call__(self, texts: Sequence[str]) -> list[float]:
         self.asked.extend(texts)
         return [self.fits.get(t, self.default) for t in texts]
+
+
+class HeardFits(Heard, Fits):
+    """Both faces of whisper over one utterance: a fit table and a decoder that heard `spoken`."""
+
+    def __init__(self, spoken: str, fits: dict[str, float]) -> None:
+        Heard.__init__(self, spoken)
+        Fits.__init__(self, fits)
 
 
 def test_sound_alikes_are_written_into_the_heard_sentence() -> None:
@@ -86,3 +101,33 @@ def test_only_a_name_and_date_shape_is_read_as_a_misheard_name() -> None:
     assert heard_name_span("Yes, March 3, 1990") is None
     assert heard_name_span("My name is, March 3") is None
     assert heard_name_span("I don't remember") is None
+
+
+def test_a_name_heard_as_other_words_is_found_by_stepping_the_decoder() -> None:
+    # no sound-alike of "Preion air" is "Priya Nair"; the decoder, walked through the names,
+    # finds it, and fit + prior decide (neither name is in this small table)
+    search = name_search(["Brian", "Priya"], ["Nair", "Ell"])
+    answer = "Priya Nair, born May 2."
+    whisper = HeardFits(" " + answer, {"Preion air, born May 2.": -7.0, answer: -6.5})
+    chosen = rescorer(search).choose([Hypothesis("Preion air, born May 2.", -6.0)], whisper)
+    assert chosen == Hypothesis(answer, -6.5)
+    assert rescorer().choose([Hypothesis("Preion air, born May 2.", -6.0)], whisper).text != answer
+
+
+def test_a_common_last_name_heard_is_kept_and_only_the_first_name_searched() -> None:
+    search = name_search(["Mara", "Mia"], ["Parker", "Perez"])
+    whisper = HeardFits(" Mara Park, born May 2.", {})
+    texts = rescorer(search).searched([Hypothesis("Mora Park, born May 2.", -4.0)], whisper)
+    assert "Mara Park, born May 2." in texts
+    assert not [t for t in texts if "Parker" in t or "Perez" in t]
+    assert all("Park" not in prefix for prefix in whisper.prefixes)
+
+
+def test_a_heard_name_known_in_both_places_is_not_searched() -> None:
+    # "Maria" and "Rossi" are both known names where they stand: the search would only add
+    # latency, so the decoder is never stepped
+    search = name_search(["Mario"], ["Rossini"])
+    answer = "Maria Rossi, December 1, 1990."
+    whisper = HeardFits(" Mario Rossini", {answer: -2.0})
+    assert rescorer(search).choose([Hypothesis(answer, -3.0)], whisper).text == answer
+    assert whisper.steps == []

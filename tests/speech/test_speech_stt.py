@@ -393,3 +393,27 @@ def test_a_name_missing_from_the_beam_is_found_among_names_that_sound_alike(
     rescorer = NameRescorer(prior, get_sound_index(), name_in_answer)
     rescored = whisper.transcribe(line, build_prompt(), 5, rescorer.choose)
     assert {"omar", "haddad"} <= words(rescored.text)
+
+
+def test_a_name_whisper_writes_as_other_words_is_found_by_its_own_search(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    # whisper base writes "Preion air" for this piper line; no name sounds like it by espeak
+    # phonemes (the nearest are "Brian Ell", "Brayan Orr"), but walked through the lexicon's
+    # names token by token whisper itself finds "Priya Nair", which then wins on fit + prior
+    from agent.nlu.names import name_in_answer
+    from agent.speech.name_lexicon import get_lexicon
+    from agent.speech.name_prior import NamePrior
+    from agent.speech.name_rescore import NameRescorer
+    from agent.speech.name_search import get_name_search
+    from agent.speech.name_sounds import get_sound_index
+    from agent.speech.vocabulary import build_prompt
+
+    prior = NamePrior(get_lexicon(), name_in_answer)
+    line = say("Priya Nair, born May second, two thousand one", pad_s=0.8)
+    sounds_only = NameRescorer(prior, get_sound_index(), name_in_answer)
+    assert "nair" not in words(whisper.transcribe(line, build_prompt(), 5, sounds_only.choose).text)
+    searched = NameRescorer(prior, get_sound_index(), name_in_answer, search=get_name_search())
+    assert {"priya", "nair"} <= words(
+        whisper.transcribe(line, build_prompt(), 5, searched.choose).text
+    )

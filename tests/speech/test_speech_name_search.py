@@ -1,0 +1,70 @@
+"""Name search: whisper's decoder walked through a tree of the lexicon's names, token by token."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from support.stepper import Heard, chars
+
+from agent.speech.name_search import NameSearch, NameSearchOptions, TokenStepper, build_trie
+
+
+def search(firsts: list[str], lasts: list[str], beam: int = 5, results: int = 6) -> NameSearch:
+    # one token per character: whole names take many more steps than whisper's few
+    options = NameSearchOptions(beam=beam, results=results, max_steps=24)
+    return NameSearch(firsts, lasts, options)
+
+
+def test_the_fake_decoder_is_a_token_stepper() -> None:
+    assert isinstance(Heard("x"), TokenStepper)
+
+
+def test_the_name_the_decoder_heard_comes_first() -> None:
+    names = search(["Brian", "Priya", "Bryan"], ["Nair", "Ell", "Orr"])
+    found = names.search(Heard(" Priya Nair, born May 2"))
+    assert found[0][0] == "Priya Nair"
+    assert found[0][1] > found[1][1]
+
+
+def test_words_before_the_name_are_part_of_what_the_decoder_is_given() -> None:
+    names = search(["Mia", "Max"], ["Novak", "Nolan"])
+    heard = Heard(" My name is Mia Novak")
+    after_words = names.search(heard, "My name is")
+    at_the_start = names.search(heard, "")
+    assert after_words[0][0] == "Mia Novak"
+    assert after_words[0][1] > at_the_start[0][1] + 5
+
+
+def test_a_first_name_that_is_the_start_of_another_is_both_ended_and_continued() -> None:
+    names = search(["Leo", "Leon"], ["Martin"])
+    found = dict(names.search(Heard(" Leon Martin")))
+    assert max(found, key=found.__getitem__) == "Leon Martin"
+    assert "Leo Martin" in found  # " Leo" then " Martin" is a path of the tree too
+
+
+def test_only_the_beam_is_stepped_and_results_are_capped() -> None:
+    firsts = [f"N{chr(97 + i)}{chr(97 + j)}" for i in range(10) for j in range(10)]
+    heard = Heard(" Nab Nab")
+    found = search(firsts, firsts, beam=3, results=4).search(heard)
+    assert len(found) == 4
+    assert found[0][0] == "Nab Nab"
+    assert max(heard.steps) <= 3
+
+
+def test_a_prefix_the_decoder_gave_no_row_for_is_dropped() -> None:
+    class Silent(Heard):
+        def next_logprobs(self, prefixes: Sequence[Sequence[int]]) -> list[np.ndarray]:
+            return [np.empty(0) for _ in prefixes]
+
+    assert search(["Ann"], ["Lee"]).search(Silent(" Ann Lee")) == []
+
+
+def test_names_are_split_into_the_tokens_whisper_would_write() -> None:
+    root = build_trie(["Ann", "Anna"], chars)
+    node = root
+    for token in chars(" Ann"):
+        node = node.children[token]
+    assert node.name == "Ann"
+    assert node.children[ord("a")].name == "Anna"
+    assert list(root.children) == [ord(" ")]
