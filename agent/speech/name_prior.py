@@ -88,7 +88,10 @@ class NamePrior:
 
     def log_prior(self, text: str) -> float:
         """log P(the name in `text`); an answer with no name in it scores as two unknown words."""
-        name = self._find_name(text)
+        return self.name_log_prior(self._find_name(text))
+
+    def name_log_prior(self, name: str | None) -> float:
+        """log P(`name`); no name scores as two unknown words."""
         words = name_words(name) if name else []
         if not words:
             return 2 * self._unknown

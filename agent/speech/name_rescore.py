@@ -175,10 +175,13 @@ class NameRescorer:
         return self._opts.keep_heard_rank
 
     def _best(self, texts: Sequence[str], fits: Sequence[float]) -> int:
+        # the name where candidates() found it: "Priya Nair or May 2" has none the finder reads
+        # (it wants "born"), and every candidate would score as two unknown words
         weight = self._opts.prior_weight
-        totals = [
-            fit + weight * self._prior.log_prior(t) for t, fit in zip(texts, fits, strict=True)
+        priors = [
+            self._prior.name_log_prior(self._find_name(t) or heard_name_span(t)) for t in texts
         ]
+        totals = [fit + weight * prior for fit, prior in zip(fits, priors, strict=True)]
         return max(range(len(texts)), key=totals.__getitem__)
 
     def choose(self, hypotheses: Sequence[Hypothesis], score: TextScorer) -> Hypothesis:

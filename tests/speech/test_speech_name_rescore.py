@@ -131,3 +131,12 @@ def test_a_heard_name_known_in_both_places_is_not_searched() -> None:
     whisper = HeardFits(" Mario Rossini", {answer: -2.0})
     assert rescorer(search).choose([Hypothesis(answer, -3.0)], whisper).text == answer
     assert whisper.steps == []
+
+
+def test_a_name_before_or_and_a_date_is_weighed_by_the_prior_too() -> None:
+    # whisper writes "born" as "or"; the name finder reads no name there, candidates() does
+    heard = "Grace Ken or December 1, 1990."
+    fits = Fits({heard: -2.0, "Grace Kim or December 1, 1990.": -4.5})
+    assert (
+        rescorer().choose([Hypothesis(heard, -3.0)], fits).text == "Grace Kim or December 1, 1990."
+    )
