@@ -146,6 +146,8 @@ def _after_is_dob(rest: list[str]) -> bool:
     first = words[0]
     if first in MONTHS or first in _DOB_FOLLOWERS or first[:1].isdigit():
         return True
+    if first == "or" and len(words) > 1 and (words[1] in MONTHS or words[1][:1].isdigit()):
+        return True  # "Priya Nair or May 2": whisper's "or" for a quick "born"
     return first in {"and", "my"} and any(w in _DOB_FOLLOWERS or w == "my" for w in words[1:])
 
 

@@ -174,13 +174,20 @@ class NameRescorer:
     def _keep(self) -> int:
         return self._opts.keep_heard_rank
 
+    def _name_in(self, text: str) -> str | None:
+        """The name the finder reads in `text`, or in the words standing where the name should
+        be: "Priya Nair or May 2" (whisper's "or" for "born") has none the finder reads in the
+        whole answer, and every candidate would score as two unknown words. "Grace can" stays
+        no name either way (the finder rejects "can")."""
+        name = self._find_name(text)
+        if name is None:
+            span = heard_name_span(text)
+            name = self._find_name(span) if span else None
+        return name
+
     def _best(self, texts: Sequence[str], fits: Sequence[float]) -> int:
-        # the name where candidates() found it: "Priya Nair or May 2" has none the finder reads
-        # (it wants "born"), and every candidate would score as two unknown words
         weight = self._opts.prior_weight
-        priors = [
-            self._prior.name_log_prior(self._find_name(t) or heard_name_span(t)) for t in texts
-        ]
+        priors = [self._prior.name_log_prior(self._name_in(t)) for t in texts]
         totals = [fit + weight * prior for fit, prior in zip(fits, priors, strict=True)]
         return max(range(len(texts)), key=totals.__getitem__)
 

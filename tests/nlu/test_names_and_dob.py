@@ -44,6 +44,7 @@ NAMES: list[tuple[str, str | None, str | None]] = [
     ("the patient is my daughter emma", "name", "Emma"),
     ("my son is named tom becker", None, "Tom Becker"),
     ("my son Tom needs a checkup", None, "Tom"),
+    ("Priya Nair or May 2, 2001.", "name_and_dob", "Priya Nair"),  # whisper's "or" for "born"
     # not names
     ("I need to get my son vaccinated", None, None),
     ("my son is sick", None, None),

@@ -140,3 +140,16 @@ def test_a_name_before_or_and_a_date_is_weighed_by_the_prior_too() -> None:
     assert (
         rescorer().choose([Hypothesis(heard, -3.0)], fits).text == "Grace Kim or December 1, 1990."
     )
+
+
+def test_words_the_finder_rejects_as_a_name_get_no_prior_where_a_name_stands() -> None:
+    # "Can" is a surname (900th here) that sounds like "Ken", but the name finder reads no name
+    # in "Grace Can" (a verb): it must not win on that prior over "Grace Ken"
+    ranks = {**NAME_RANKS, "can": (0, 900)}
+    prior = NamePrior(NameLexicon(ranks), name_in_answer)
+    index = NameSoundIndex([(n, f, la, sounds(n)) for n, (f, la) in ranks.items()])
+    heard, other = "Grace Ken, December 1, 1990.", "Grace Can, December 1, 1990."
+    fits = Fits({heard: -2.0, other: -1.5})
+    chosen = NameRescorer(prior, index, name_in_answer).choose([Hypothesis(heard, -2.0)], fits)
+    assert other in fits.asked
+    assert chosen.text != other
