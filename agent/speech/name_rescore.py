@@ -10,7 +10,7 @@ the audio (teacher-forced log-probability, ~25 ms per candidate on 2 cores), and
 best score + `prior_weight` x log P(name). A clearly heard rare name keeps its lead over
 common look-alikes; a name whisper itself barely preferred gives way to a common one.
 `python -m bench.names` (180 piper lines, 2026-12-03): beam + prior 99 right, beam + sound-alikes
-114 (rescoring p50 / p90 159 / 210 ms), with the search 126 (~195 / 570-725 ms: it runs only
+114 (rescoring p50 / p90 159 / 210 ms), with the search 126 (~180-270 / 560-760 ms: it runs only
 where a heard word is not a top-1000 name in its place, ~5 decoder steps of 30-70 ms).
 """
 
