@@ -81,10 +81,11 @@ class NamePrior:
     def is_common(self, name: str, max_rank: int) -> bool:
         """A first and a last name, each among the `max_rank` most common in its place."""
         words = name_words(name)
-        if len(words) != 2:
-            return False
-        first, last = self._lexicon.first_rank(words[0]), self._lexicon.last_rank(words[1])
-        return 0 < first <= max_rank and 0 < last <= max_rank
+        return (
+            len(words) == 2
+            and self.is_known(words[0], "first", max_rank)
+            and self.is_known(words[1], "last", max_rank)
+        )
 
     def log_prior(self, text: str) -> float:
         """log P(the name in `text`); an answer with no name in it scores as two unknown words."""

@@ -76,15 +76,19 @@ def heard_name_span(text: str) -> str | None:
     return heard
 
 
+def _heard_in(text: str, heard: str) -> re.Match[str] | None:
+    return re.search(re.escape(heard), text, flags=re.IGNORECASE)
+
+
 def words_before(text: str, heard: str) -> str | None:
     """What the answer says before the name ("My name is"), or None when it is not found."""
-    match = re.search(re.escape(heard), text, flags=re.IGNORECASE)
+    match = _heard_in(text, heard)
     return None if match is None else text[: match.start()].strip()
 
 
 def replace_name(text: str, heard: str, name: str) -> str | None:
     """`text` with the name as heard swapped for `name`, or None when it cannot be found."""
-    match = re.search(re.escape(heard), text, flags=re.IGNORECASE)
+    match = _heard_in(text, heard)
     if match is None:
         return None
     return text[: match.start()] + name + text[match.end() :]

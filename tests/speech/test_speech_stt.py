@@ -412,7 +412,11 @@ def test_a_name_whisper_writes_as_other_words_is_found_by_its_own_search(
     prior = NamePrior(get_lexicon(), name_in_answer)
     line = say("Priya Nair, born May second, two thousand one", pad_s=0.8)
     sounds_only = NameRescorer(prior, get_sound_index(), name_in_answer)
-    assert "nair" not in words(whisper.transcribe(line, build_prompt(), 5, sounds_only.choose).text)
+    # some piper samples come out "Pre-and-air", whose sound-alikes include "Paul Nair": the
+    # first name is what no sound-alike reaches
+    assert "priya" not in words(
+        whisper.transcribe(line, build_prompt(), 5, sounds_only.choose).text
+    )
     searched = NameRescorer(prior, get_sound_index(), name_in_answer, search=get_name_search())
     assert {"priya", "nair"} <= words(
         whisper.transcribe(line, build_prompt(), 5, searched.choose).text
