@@ -170,7 +170,7 @@ class NameRescorer:
             found = self._search.search(stepper, f"{before} {words[0]}", "last")
             names = [f"{words[0]} {name}" for name, _ in found]
         elif last_ok:
-            found = self._search.search(stepper, before, "first")
+            found = self._search.search(stepper, before, "first", then=words[-1])
             names = [f"{name} {words[-1]}" for name, _ in found]
         else:
             names = [name for name, _ in self._search.search(stepper, before)]

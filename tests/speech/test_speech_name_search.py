@@ -68,3 +68,14 @@ def test_names_are_split_into_the_tokens_whisper_would_write() -> None:
     assert node.name == "Ann"
     assert node.children[ord("a")].name == "Anna"
     assert list(root.children) == [ord(" ")]
+
+
+def test_the_word_said_after_the_name_ranks_the_searched_first_names() -> None:
+    names = search(["Le", "Leo"], ["Martin"])
+    heard = Heard(" Leo Martin")
+    # alone, the shorter name is likelier: fewer tokens to pay for
+    assert names.search(heard, "", "first")[0][0] == "Le"
+    # " Le Martin" leaves what whisper heard at " Le", " Leo Martin" does not
+    with_last = names.search(heard, "", "first", then="Martin")
+    assert with_last[0][0] == "Leo"
+    assert [name for name, _ in with_last] == ["Leo", "Le"]
