@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 _PAUSE = re.compile(r"\[pause\s*\d*\]|\[(?:noise|silence|inaudible|music|laughter|cough)\]", re.I)
 _NOISE_PARENS = re.compile(
     r"\((?:cough|coughs|noise|inaudible|laughs|sighs|background)[^)]*\)", re.I
@@ -75,6 +77,42 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A word ending in "day", or one followed by "day": where whisper misspells or splits a weekday.
+_DAY_WORD = re.compile(r"\b([a-z]+?) ?day\b")
+_MIN_GLUED_PREFIX = 3
+
+
+def _weekday_like(stem: str) -> str | None:
+    """The weekday `stem` + "day" is one letter away from ("thors" -> "thursday"), or None.
+    One edit only, from six letters: "someday", "midday", "payday" and "holiday" stay."""
+    word = stem + "day"
+    if len(word) < 6 or word in _WEEKDAY_NAMES:
+        return None
+    near = [d for d in _WEEKDAY_NAMES if d[0] == word[0] and Levenshtein.distance(word, d) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _repair_weekday(match: re.Match[str]) -> str:
+    stem = match.group(1)
+    if stem + "day" in _WEEKDAY_NAMES:
+        return stem + "day"  # "wednes day", "fri day": a weekday split in two
+    for cut in range(len(stem)):
+        prefix, rest = stem[:cut], stem[cut:]
+        if cut and len(prefix) < _MIN_GLUED_PREFIX:
+            continue
+        day = _weekday_like(rest)
+        if day is not None:
+            return f"{prefix} {day}" if prefix else day
+    return match.group(0)
+
+
+def repair_weekdays(text: str) -> str:
+    """Weekdays whisper misspelled, split or glued to the word before: "doctor Patelthors day
+    at 10" -> "doctor patel thursday at 10" (lower-case text, as `clean` makes it)."""
+    return _DAY_WORD.sub(_repair_weekday, text)
+
+
 def split_caps_spelling(text: str) -> str:
     """ "spelled MARCHE" -> "spelled M-A-R-C-H-E" (whisper writes some spellings as a word)."""
     return _CAPS_SPELLING.sub(lambda m: f"{m.group(1)} {'-'.join(m.group(2))}", text)
@@ -102,6 +140,7 @@ def clean(text: str, *, split_hyphens: bool = True) -> str:
     s = re.sub(r"(?<!\d)[.](?!\d)|[.](?=\s|$)", " . ", s)
     s = re.sub(r"[,?!]", lambda m: f" {m.group(0)} ", s)
     s = _SPACES.sub(" ", re.sub(r"(?<!\d)[:/]|[:/](?!\d)", " ", s))
+    s = repair_weekdays(s)
     for pattern, replacement in _STT_FIXES:
         s = pattern.sub(replacement, s)
     return _SPACES.sub(" ", s).strip()
