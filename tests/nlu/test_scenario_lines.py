@@ -21,6 +21,13 @@ SCENARIOS = SCENARIOS if SCENARIOS.is_dir() else Path("/work/shared/scenarios")
 
 MON, TUE, WED, THU, FRI, SAT = (date(2026, 3, d) for d in (2, 3, 4, 5, 6, 7))
 NEXT_MON = date(2026, 3, 9)
+PATEL_THU_10 = {
+    "visit_type": "checkup",
+    "provider": "Patel",
+    "day": THU,
+    "time": time(10),
+    "time_relation": "at",
+}
 
 # (line as the patient says it, expecting, intents, fields)
 LINES: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
@@ -148,18 +155,7 @@ LINES: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
     ),
     ("Yes, please confirm it", "confirmation", {I.AFFIRM}, {}),
     # slot-taken-alternatives
-    (
-        "Can I see Doctor Patel Thursday at ten for a checkup?",
-        None,
-        {I.BOOK},
-        {
-            "visit_type": "checkup",
-            "provider": "Patel",
-            "day": THU,
-            "time": time(10),
-            "time_relation": "at",
-        },
-    ),
+    ("Can I see Doctor Patel Thursday at ten for a checkup?", None, {I.BOOK}, PATEL_THU_10),
     ("Then the closest time after that", "selection", {I.SELECT}, {"selection": "closest_after"}),
     (
         "Nora Singh, February second, nineteen eighty",
@@ -363,6 +359,8 @@ STT_VARIANTS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {I.INFORM},
         {"visit_type": "checkup", "day": TUE, "time": time(9, 30), "time_relation": "at"},
     ),
+    # whisper base glued "Patel Thursday" together
+    ("Can I see doctor Patelthors day at 10 for a checkup?", None, {I.BOOK}, PATEL_THU_10),
 ]
 
 

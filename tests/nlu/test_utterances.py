@@ -64,19 +64,6 @@ ROWS: list[tuple[str, str | None, set[I], dict[str, Any]]] = [
         {"provider": "Patel", "day": THU},
     ),
     ("DR. OKAFOR ON FRIDAY", None, {I.INFORM}, {"provider": "Okafor", "day": FRI}),
-    (
-        # whisper base glued "Patel Thursday" together (public slot-taken-alternatives call)
-        "Can I see doctor Patelthors day at 10 for a checkup?",
-        None,
-        {I.BOOK},
-        {
-            "visit_type": "checkup",
-            "provider": "Patel",
-            "day": THU,
-            "time": time(10),
-            "time_relation": "at",
-        },
-    ),
     ("I'd like to see the pediatrician", None, {I.BOOK}, {"provider": "Okafor"}),
     (
         "is doctor okafor available on friday",
