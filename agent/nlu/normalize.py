@@ -41,7 +41,7 @@ _STT_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bfollow ?ups?\b", "follow up"),
         (r"\bfollowup\b", "follow up"),
         (r"\bto ?morrow\b|\btomorow\b|\btommorow\b|\btommorrow\b", "tomorrow"),
-        (r"\bwensday\b|\bwednes day\b", "wednesday"),
+        (r"\bwensday\b", "wednesday"),  # two letters off: beyond `repair_weekdays`
         (r"\bthurs\b|\bthur\b", "thursday"),
         # whisper's "Thursday" without "on" before it: "a checkup first day at 9"
         (r"(?<!the )\bfirst day (?=(?:at|after|before|around) )", "thursday "),
@@ -84,10 +84,11 @@ _MIN_GLUED_PREFIX = 3
 
 
 def _weekday_like(stem: str) -> str | None:
-    """The weekday `stem` + "day" is one letter away from ("thors" -> "thursday"), or None.
-    One edit only, from six letters: "someday", "midday", "payday" and "holiday" stay."""
+    """The weekday `stem` + "day" is or is one letter away from ("fri" -> "friday", "thors" ->
+    "thursday"), or None. One edit only, from six letters: "someday", "midday", "payday" and
+    "holiday" stay."""
     word = stem + "day"
-    if len(word) < 6 or word in _WEEKDAY_NAMES:
+    if len(word) < 6:
         return None
     near = [d for d in _WEEKDAY_NAMES if d[0] == word[0] and Levenshtein.distance(word, d) <= 1]
     return near[0] if len(near) == 1 else None
@@ -95,8 +96,6 @@ def _weekday_like(stem: str) -> str | None:
 
 def _repair_weekday(match: re.Match[str]) -> str:
     stem = match.group(1)
-    if stem + "day" in _WEEKDAY_NAMES:
-        return stem + "day"  # "wednes day", "fri day": a weekday split in two
     for cut in range(len(stem)):
         prefix, rest = stem[:cut], stem[cut:]
         if cut and len(prefix) < _MIN_GLUED_PREFIX:

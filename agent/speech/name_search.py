@@ -118,8 +118,8 @@ class NameSearch:
         first_root, last_root = self.tries(stepper.vocabulary, stepper.tokenize)
         roots = [{"first": first_root, "last": last_root}[part] for part in parts.split()]
         searched = len(roots)
-        if then.strip():
-            roots.append(build_trie([then.strip()], stepper.tokenize))
+        if then := then.strip():
+            roots.append(build_trie([then], stepper.tokenize))
         opts = self._opts
         prefix = tuple(stepper.tokenize(" " + before.strip())) if before.strip() else ()
         partials = [_Partial(0.0, prefix, roots[0], ())]
