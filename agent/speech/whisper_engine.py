@@ -25,6 +25,7 @@ import numpy as np
 from .models import whisper_model_dir
 from .name_prior import Hypothesis
 from .name_rescore import TextScorer
+from .whisper_decoder import DecoderState, load_decoder_weights
 
 # Picks the answer from the beam's hypotheses (all of them, best first); it may score other
 # texts against the same audio with the scorer it is given (see name_rescore).
@@ -299,7 +300,8 @@ class _EncodedUtterance:
     (`TextScorer`) and steps the decoder a token at a time (`name_search.TokenStepper`).
 
     Both run without the clinic prompt: with it each text costs ~4x as much (~90 ms), and the
-    names bench picked no better."""
+    names bench picked no better. Texts are scored by CTranslate2 (one batched pass); the steps
+    run on `whisper_decoder.DecoderState`, which keeps each prefix's state between calls."""
 
     def __init__(self, engine: WhisperEngine, encoded: Any, n_frames: int, audio_s: float):
         self._engine = engine
@@ -308,6 +310,7 @@ class _EncodedUtterance:
         self._audio_s = audio_s
         self._bare = engine._prompt_tokens("")
         self.vocabulary = str(engine.model_dir)
+        self._decoder: DecoderState | None = None  # made on the first search step
 
     def __call__(self, texts: Sequence[str], /) -> list[float]:
         return self._engine._score(self._encoded, self._n_frames, self._bare, texts)
@@ -316,41 +319,16 @@ class _EncodedUtterance:
         return self._engine.tokenize(text)
 
     def next_logprobs(self, prefixes: Sequence[Sequence[int]]) -> list[np.ndarray]:
-        import ctranslate2
-
         if not prefixes:
             return []
-        # the padding after the audio only adds cost here (the cross-attention is recomputed
-        # on every call): a second of it is kept, as whisper saw in training
-        states = np.asarray(self._encoded)
-        frames = min(states.shape[1], int(self._audio_s * _FRAMES_PER_S) + _FRAMES_PER_S)
-        batch = ctranslate2.StorageView.from_array(
-            np.ascontiguousarray(np.repeat(states[:, :frames], len(prefixes), axis=0))
-        )
-        # CTranslate2 returns a row of logits per position after the start tokens, the forced
-        # prefix included, and with 4.8 only gets that far when max_length is at least the
-        # larger of the two below (each forced token past the second cost two, measured)
-        longest = max(len(p) for p in prefixes)
-        length = min(448, max(longest + len(self._bare), 2 * longest + 2))
-        results = self._engine._model.model.generate(
-            batch,
-            [[*self._bare, *p] for p in prefixes],
-            beam_size=1,
-            max_length=length,
-            return_logits_vocab=True,
-            suppress_blank=False,
-            suppress_tokens=[],
-        )
-        out: list[np.ndarray] = []
-        for prefix, result in zip(prefixes, results, strict=True):
-            rows = np.asarray(result.logits[0], dtype=np.float64) if result.logits else None
-            if rows is None or rows.reshape(-1, rows.shape[-1]).shape[0] <= len(prefix):
-                out.append(np.empty(0))  # no row for it: the search drops this prefix
-                continue
-            logits = rows.reshape(-1, rows.shape[-1])[len(prefix)]
-            top = logits.max()
-            out.append(logits - top - math.log(float(np.exp(logits - top).sum())))
-        return out
+        if self._decoder is None:
+            # the padding after the audio only adds cost: a second of it is kept, as whisper
+            # saw in training
+            states = np.asarray(self._encoded)
+            frames = min(states.shape[1], int(self._audio_s * _FRAMES_PER_S) + _FRAMES_PER_S)
+            weights = load_decoder_weights(self._engine.model_dir)
+            self._decoder = DecoderState(weights, states[0, :frames])
+        return self._decoder.next_logprobs([[*self._bare, *p] for p in prefixes])
 
 
 _engines: dict[WhisperEngineOptions, WhisperEngine] = {}
