@@ -14,7 +14,7 @@ from .phrase_cache import DEFAULT_PHRASES, PhraseCache
 from .profile import SpeechProfile
 from .turn_models import load_turn_detector, load_vad
 from .voices import get_voice
-from .whisper_decoder import load_decoder_weights
+from .whisper_decoder import load_decoder_weights, warm_decoder
 from .whisper_engine import get_engine
 
 logger = logging.getLogger("agent.speech")
@@ -41,7 +41,7 @@ def load_speech_models(
         get_lexicon()  # name prior for answers to "may I have your name?"
         get_sound_index()  # and the common names that sound like what whisper wrote
         get_name_search().tries(str(engine.model_dir), engine.tokenize)  # names as tokens
-        load_decoder_weights(engine.model_dir)  # the name search's decoder (~3 s to read)
+        warm_decoder(load_decoder_weights(engine.model_dir))  # scores names (~3 s + ~3 s)
         sounds("warm")  # espeak-ng's first phonemization loads its voice data
         # pocketsphinx decoders for interim words take ~0.5 s each to create; have two ready.
         warm_pool(2)

@@ -27,6 +27,7 @@ import numpy as np
 
 _FLOAT32, _FLOAT16 = 0, 4  # CTranslate2's DataType codes for the arrays read here
 _LN_EPS = 1e-5
+_VOCAB_BLOCK = 32  # rows projected onto the vocabulary at a time (6.6 MB of logits)
 
 
 class DecoderWeightsError(RuntimeError):
@@ -224,14 +225,61 @@ class DecoderState:
         token sequence: start tokens, then the text so far)."""
         if not prefixes:
             return []
-        w = self._w
         keys = [tuple(p) for p in prefixes]
+        # a prefix asked before runs its last token again: the logits are not kept
+        hidden, rows = self._run(keys, [len(key) - 1 for key in keys])
+        last = [span.stop - 1 for span in rows]
+        return list(_log_softmax((hidden[last] @ self._w.embeddings.T).astype(np.float64)))
+
+    def logprob(self, sequences: Sequence[Sequence[int]], first: int) -> list[float]:
+        """Teacher-forced log-probability of each sequence's tokens from index `first` on (the
+        start tokens before it are given), as whisper scores a transcript."""
+        if not sequences:
+            return []
+        keys = [tuple(s) for s in sequences]
+        if any(len(key) <= first or first < 1 for key in keys):
+            raise ValueError("each sequence needs a token after `first`, and `first` >= 1")
+        hidden, rows = self._run(keys, [first - 1] * len(keys))
+        # the row of position p predicts the token at p + 1
+        picks = [
+            (span.start + (p - (len(key) - (span.stop - span.start))), key[p + 1])
+            for key, span in zip(keys, rows, strict=True)
+            for p in range(first - 1, len(key) - 1)
+        ]
+        chosen = self._token_logprobs(hidden, picks)
+        totals = np.zeros(len(keys))
+        owners = np.repeat(np.arange(len(keys)), [len(key) - first for key in keys])
+        np.add.at(totals, owners, chosen)
+        return [float(t) for t in totals]
+
+    def _token_logprobs(self, hidden: np.ndarray, picks: list[tuple[int, int]]) -> np.ndarray:
+        """log P(token) at each (row, token) pick. Rows go through the vocabulary a block at a
+        time, in place: a whole answer's logits at once (~200 rows x 52k) cost several times
+        more in fresh memory than in arithmetic."""
+        out = np.empty(len(picks))
+        embeddings_t = self._w.embeddings.T
+        for first in range(0, len(picks), _VOCAB_BLOCK):
+            block = picks[first : first + _VOCAB_BLOCK]
+            logits = hidden[[row for row, _ in block]] @ embeddings_t
+            chosen = logits[np.arange(len(block)), [token for _, token in block]]
+            top = logits.max(axis=1)
+            np.subtract(logits, top[:, None], out=logits)
+            np.exp(logits, out=logits)
+            total = logits.sum(axis=1, dtype=np.float64)
+            out[first : first + len(block)] = chosen - top - np.log(total)
+        return out
+
+    def _run(
+        self, keys: list[tuple[int, ...]], latest: list[int]
+    ) -> tuple[np.ndarray, list[slice]]:
+        """Final hidden rows for each key's tokens not yet cached, from position `latest` at
+        the latest (so that its row is computed), and each key's slice of those rows."""
+        w = self._w
         if any(not key or len(key) > w.positions.shape[0] for key in keys):
             raise ValueError("a prefix must hold 1 to max-positions tokens")
         bases = [key[: self._known(key)] for key in keys]
-        # a prefix asked before runs its last token again: the logits are not kept
-        starts = [min(len(base), len(key) - 1) for base, key in zip(bases, keys, strict=True)]
-        # every new token of every prefix is a row; each layer runs all rows at once
+        starts = [min(len(base), most) for base, most in zip(bases, latest, strict=True)]
+        # every new token of every key is a row; each layer runs all rows at once
         news = [range(start, len(key)) for key, start in zip(keys, starts, strict=True)]
         tokens = [key[p] for key, new in zip(keys, news, strict=True) for p in new]
         x = w.embeddings[tokens] + w.positions[[p for new in news for p in new]]
@@ -244,9 +292,7 @@ class DecoderState:
             x = x + _apply(_gelu(_apply(_layer_norm(x, layer.ffn_ln), layer.ffn_in)), layer.ffn_out)
         for i, key in enumerate(keys):
             self._cache[key] = new_state[i]
-        hidden = _layer_norm(x[ends - 1], w.final_ln)
-        logprobs = _log_softmax((hidden @ w.embeddings.T).astype(np.float64))
-        return list(logprobs)
+        return _layer_norm(x, w.final_ln), spans
 
     def _self_attention(
         self,
@@ -286,3 +332,10 @@ class DecoderState:
     def _cross_attention(self, x: np.ndarray, layer: _Layer, depth: int) -> np.ndarray:
         q = _split_heads(_apply(_layer_norm(x, layer.cross_ln), layer.cross_q), self._w.heads)
         return _apply(_attend(q, *self._cross[depth]), layer.cross_out)
+
+
+def warm_decoder(weights: DecoderWeights, frames: int = 300) -> None:
+    """One answer's worth of scoring on silence: the first calls of a process are several
+    times slower (~3 s for the first, measured), so prewarm pays for them."""
+    state = DecoderState(weights, np.zeros((frames, weights.width), dtype=np.float32))
+    state.logprob([[0, *range(1000 + i, 1016 + i)] for i in range(12)], 1)
