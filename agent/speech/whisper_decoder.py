@@ -10,13 +10,16 @@ prefixes' rows go through each layer as one matrix, and the output projection (t
 the largest matrix) is read once per step.
 
 Weights are read from the CTranslate2 `model.bin` the STT already loads (float16 there,
-float32 here: ~220 MB for whisper base). The numbers follow whisper's decoder: pre-norm
-blocks, exact GELU, learned positions, the token embedding as the output projection.
+float32 here: ~220 MB for whisper base, written once beside it and memory-mapped). The
+numbers follow whisper's decoder: pre-norm blocks, exact GELU, learned positions, the token
+embedding as the output projection.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import logging
 import math
 import struct
 from collections.abc import Sequence
@@ -25,6 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .models import atomic_output
+
+logger = logging.getLogger("agent.speech")
+_CACHE_FILE = "decoder-float32.npy"  # next to model.bin
+_INDEX_FILE = "decoder-float32.json"
 _FLOAT32, _FLOAT16 = 0, 4  # CTranslate2's DataType codes for the arrays read here
 _LN_EPS = 1e-5
 _VOCAB_BLOCK = 32  # rows projected onto the vocabulary at a time (6.6 MB of logits)
@@ -98,19 +106,67 @@ def _read_variables(path: Path, wanted: str) -> dict[str, np.ndarray]:
                 data, dtype=kind, count=size // np.dtype(kind).itemsize, offset=pos
             )
             out[name] = array.reshape(dims).astype(np.float32)
-        elif name.startswith(wanted):
-            out[name] = np.frombuffer(data, dtype=np.uint8, count=size, offset=pos).copy()
         pos += size
     return out
 
 
+def _prepared(variables: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Linear weights transposed for `x @ weight`, every array C-contiguous float32."""
+    return {
+        name: np.ascontiguousarray(
+            array.T if name.endswith("/weight") and "/layer_" in name else array
+        )
+        for name, array in variables.items()
+    }
+
+
+def decoder_arrays(model_dir: Path) -> dict[str, np.ndarray]:
+    """The decoder's arrays, memory-mapped from a float32 copy next to the model (written on
+    first use, ~3 s), so the worker's processes share one copy in the page cache instead of
+    holding ~220 MB each. Where the directory is read-only they stay in memory."""
+    source = model_dir / "model.bin"
+    made = source.stat()
+    stamp = f"{made.st_size}:{made.st_mtime_ns}"
+    flat_path, index_path = model_dir / _CACHE_FILE, model_dir / _INDEX_FILE
+    try:
+        return _mapped(flat_path, index_path, stamp)
+    except (OSError, ValueError, KeyError):
+        pass
+    arrays = _prepared(_read_variables(source, "decoder/"))
+    index: dict[str, object] = {"source": stamp, "arrays": {}}
+    offset = 0
+    for name, array in arrays.items():
+        index["arrays"][name] = [offset, list(array.shape)]  # type: ignore[index]
+        offset += array.size
+    try:
+        with atomic_output(flat_path) as out:
+            np.save(out, np.concatenate([a.ravel() for a in arrays.values()]))
+        with atomic_output(index_path) as out:
+            out.write(json.dumps(index).encode())
+        return _mapped(flat_path, index_path, stamp)
+    except OSError as exc:
+        logger.warning("decoder weights kept in memory: cannot write %s (%s)", flat_path, exc)
+        return arrays
+
+
+def _mapped(flat_path: Path, index_path: Path, stamp: str) -> dict[str, np.ndarray]:
+    index = json.loads(index_path.read_text())
+    if index["source"] != stamp:
+        raise ValueError("the model changed since the copy was written")
+    flat = np.load(flat_path, mmap_mode="r")
+    return {
+        name: flat[offset : offset + math.prod(shape)].reshape(shape)
+        for name, (offset, shape) in index["arrays"].items()
+    }
+
+
 @functools.cache
 def load_decoder_weights(model_dir: Path) -> DecoderWeights:
-    """The decoder of the whisper model in `model_dir` (read once per process)."""
-    v = _read_variables(Path(model_dir) / "model.bin", "decoder/")
+    """The decoder of the whisper model in `model_dir` (mapped once per process)."""
+    v = decoder_arrays(Path(model_dir))
 
     def linear(name: str) -> tuple[np.ndarray, np.ndarray]:
-        return np.ascontiguousarray(v[f"{name}/weight"].T), v[f"{name}/bias"]
+        return v[f"{name}/weight"], v[f"{name}/bias"]
 
     def norm(name: str) -> tuple[np.ndarray, np.ndarray]:
         return v[f"{name}/gamma"], v[f"{name}/beta"]
@@ -140,7 +196,7 @@ def load_decoder_weights(model_dir: Path) -> DecoderWeights:
     # whisper base: 8 heads of 64; the count is stored as a scalar, the head size is fixed
     heads = embeddings.shape[1] // 64
     return DecoderWeights(
-        embeddings=np.ascontiguousarray(embeddings),
+        embeddings=embeddings,
         positions=v["decoder/position_encodings/encodings"],
         layers=tuple(layers),
         final_ln=norm("decoder/layer_norm"),

@@ -8,7 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.speech.whisper_decoder import DecoderState, DecoderWeightsError, load_decoder_weights
+from agent.speech.whisper_decoder import (
+    DecoderState,
+    DecoderWeightsError,
+    decoder_arrays,
+    load_decoder_weights,
+)
 from agent.speech.whisper_engine import WhisperEngine
 
 pytestmark = pytest.mark.slow
@@ -114,3 +119,43 @@ def test_a_file_that_is_not_a_whisper_model_is_refused(tmp_path: Path) -> None:
     (tmp_path / "model.bin").write_bytes(b"\x06\x00\x00\x00\x0b\x00TransformerX" + b"\0" * 16)
     with pytest.raises(DecoderWeightsError):
         load_decoder_weights(tmp_path)
+
+
+def model_link(whisper: WhisperEngine, where: Path) -> Path:
+    """A model directory holding only a link to the real model.bin."""
+    (where / "model.bin").symlink_to(whisper.model_dir / "model.bin")
+    return where
+
+
+def test_the_float32_copy_is_written_once_then_mapped_and_matches(
+    whisper: WhisperEngine, tmp_path: Path
+) -> None:
+    model_dir = model_link(whisper, tmp_path)
+    written = decoder_arrays(model_dir)
+    assert (model_dir / "decoder-float32.npy").stat().st_size > 100_000_000
+    mapped = decoder_arrays(model_dir)
+    assert written.keys() == mapped.keys()
+    name = "decoder/layer_0/ffn/linear_0/weight"
+    assert isinstance(mapped[name].base, np.memmap)
+    np.testing.assert_array_equal(written[name], mapped[name])
+    assert mapped[name].shape == (512, 2048)  # transposed for x @ weight
+
+
+def test_a_copy_from_another_model_file_is_rewritten(
+    whisper: WhisperEngine, tmp_path: Path
+) -> None:
+    model_dir = model_link(whisper, tmp_path)
+    (model_dir / "decoder-float32.json").write_text('{"source": "1:2", "arrays": {}}')
+    arrays = decoder_arrays(model_dir)
+    assert "decoder/embeddings/weight" in arrays
+    assert '"source": "1:2"' not in (model_dir / "decoder-float32.json").read_text()
+
+
+def test_where_no_copy_can_be_written_the_weights_stay_in_memory(
+    whisper: WhisperEngine, tmp_path: Path
+) -> None:
+    model_dir = model_link(whisper, tmp_path)
+    (model_dir / "decoder-float32.npy").mkdir()  # in the way of the copy (tests run as root)
+    arrays = decoder_arrays(model_dir)
+    assert not isinstance(arrays["decoder/embeddings/weight"].base, np.memmap)
+    assert arrays["decoder/embeddings/weight"].shape == (51865, 512)
