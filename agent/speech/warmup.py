@@ -41,7 +41,7 @@ def load_speech_models(
         get_lexicon()  # name prior for answers to "may I have your name?"
         get_sound_index()  # and the common names that sound like what whisper wrote
         get_name_search().tries(str(engine.model_dir), engine.tokenize)  # names as tokens
-        warm_decoder(load_decoder_weights(engine.model_dir))  # scores names (~3 s + ~3 s)
+        warm_decoder(load_decoder_weights(engine.model_dir))  # scores names (mapped; ~0.4 s)
         sounds("warm")  # espeak-ng's first phonemization loads its voice data
         # pocketsphinx decoders for interim words take ~0.5 s each to create; have two ready.
         warm_pool(2)

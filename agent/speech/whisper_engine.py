@@ -225,7 +225,7 @@ class WhisperEngine:
             lengths = [max(1, len(seq)) for seq in result.sequences_ids]
             hyps = [Hypothesis(t, sc * n) for t, sc, n in zip(texts, scores, lengths, strict=True)]
 
-            chosen = choose(hyps, _EncodedUtterance(self, encoded, n_frames, audio_s))
+            chosen = choose(hyps, _EncodedUtterance(self, encoded, audio_s))
             text = chosen.text
             # a sound-alike the chooser put in is scored without the prompt, so it can rank
             # far below the beam: the audio is as clear as the beam heard it, and an answer
@@ -284,14 +284,13 @@ class _EncodedUtterance:
     has no incremental decoding call. bench.names, same box: 128/180 and rescoring p50 / p90
     314 / 1400 ms with CTranslate2 for both, 129/180 and 265 / 537 ms with this."""
 
-    def __init__(self, engine: WhisperEngine, encoded: Any, n_frames: int, audio_s: float):
+    def __init__(self, engine: WhisperEngine, encoded: Any, audio_s: float):
         self._engine = engine
         self._encoded = encoded
-        self._n_frames = n_frames
         self._audio_s = audio_s
         self._bare = engine._prompt_tokens("")
         self.vocabulary = str(engine.model_dir)
-        self._decoder: DecoderState | None = None  # made on the first search step
+        self._decoder: DecoderState | None = None  # made on first use
 
     def __call__(self, texts: Sequence[str], /) -> list[float]:
         tokens = [[*self._bare, *self.tokenize(" " + t.strip())] for t in texts]
