@@ -13,6 +13,12 @@ common look-alikes; a name whisper itself barely preferred gives way to a common
 114 (rescoring p50 / p90 159 / 210 ms), with the search 126 (~180-270 / 560-760 ms: it runs only
 where a heard word is not a top-1000 name in its place, ~5 decoder steps of 30-70 ms); with
 lexicon v4 and `prior_weight` 1.3, 128 (188 / 615 ms).
+
+Tried without gain (2026-12-03, the 180 lines in simulator conditions, 124 right): fits
+averaged over the audio shifted by 5, 10 and 15 ms, 124 (a candidate's fit moves by tenths of
+a nat; what the shifts change is the beam, so the candidates); fits of the answers cut just
+after the name, 118, or a word after it, 122 (the words after a name show whether its length
+matches the audio); fits with the end-of-text token, 124.
 """
 
 from __future__ import annotations
