@@ -101,15 +101,31 @@ def _row(config: str, results: list[ScenarioResult]) -> dict[str, Any]:
     return row
 
 
+def missed_targets(r: ScenarioResult) -> list[str]:
+    """The turn-taking events of a call that count against the targets, even in a call that
+    passed: a false stop or a cut-off is seen in the table only as a rate."""
+    m = r.metrics
+    counts = {
+        "false-stop": m.false_stops,
+        "missed-interruption": m.missed_interruptions,
+        "cut-off": m.cutoffs,
+    }
+    return [name for name, n in counts.items() if n]
+
+
 def _save_failures(out: Path, row_name: str, results: list[ScenarioResult]) -> None:
-    """Each failed call's steps and timeline (transcripts included) under out/failed/, so a
-    failure seen only under load can be read afterwards."""
+    """Each failed call's steps and timeline (transcripts included) under out/failed/, and each
+    call with a false stop, missed interruption or cut-off under out/flagged/, so an event seen
+    only under load can be read afterwards."""
     slug = re.sub(r"[^a-z0-9]+", "-", row_name.lower()).strip("-")
     for r in results:
-        if not r.passed:
-            path = out / "failed" / f"{slug}-{r.name}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(r.to_json(), indent=1, default=str))
+        missed = missed_targets(r)
+        folder = "failed" if not r.passed else "flagged" if missed else None
+        if folder is None:
+            continue
+        path = out / folder / f"{slug}-{r.name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"missed": missed, **r.to_json()}, indent=1, default=str))
 
 
 @dataclass(frozen=True)
@@ -173,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict[str, Any]] = []
     samples: dict[str, dict[str, list[float]]] = {}
     plot_dir = args.out / "timelines" if args.timelines else None
-    for stale in (args.out / "failed").glob("*.json"):
-        stale.unlink()  # failures of an earlier run
+    for stale in [*(args.out / "failed").glob("*.json"), *(args.out / "flagged").glob("*.json")]:
+        stale.unlink()  # calls of an earlier run
     for ps in passes:
         t0 = time.monotonic()
         by_config = asyncio.run(

@@ -26,7 +26,7 @@ from livekit.agents import stt
 
 from .clock import Clock, MonotonicClock
 from .completeness import Completeness, expectation_from_prompt, lexical_completeness
-from .eot import wrap_turn_detector
+from .eot import UnknownHold, wrap_turn_detector
 from .gate import CheckAfter, Effect, Forward, Interrupt, OverlapGate, Resume
 from .metrics import TurnMetrics
 from .presets import (
@@ -101,7 +101,8 @@ class InterruptionController:
         aec_warmup_duration, and `vad` (a per-call copy tuned to the preset) when one is given."""
         detector = turn_detector
         if self.preset.lexical_eot:
-            detector = wrap_turn_detector(turn_detector, self.completeness_now)
+            hold = UnknownHold(silence_s=self.preset.unknown_hold_s)
+            detector = wrap_turn_detector(turn_detector, self.completeness_now, hold)
         options: dict[str, Any] = {
             "turn_handling": turn_handling_options(self.preset, turn_detector=detector),
             **session_kwargs(self.preset),

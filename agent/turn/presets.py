@@ -58,6 +58,10 @@ class TurnPreset:
     late_answer_window_s: float
     """A backchannel-word ("okay", "sure") said this close to the end of an agent question is an
     answer, not a backchannel: it becomes the next user turn."""
+    unknown_hold_s: float = 0.0
+    """Words that neither finish nor continue a thought and an audio model not sure the patient
+    is done (probability under 0.9): answer only after this much silence (0: the short delay).
+    Pauses shorter than it are not cut off; such answers come ~0.4 s later."""
 
 
 _COMMON: dict[str, Any] = dict(
@@ -110,6 +114,7 @@ PRESETS: dict[str, TurnPreset] = {
         lexical_eot=True,
         preemptive_tts=True,
         vad_min_silence_s=0.4,
+        unknown_hold_s=0.9,
         **_COMMON,
     ),
     "noisy": TurnPreset(
@@ -123,6 +128,7 @@ PRESETS: dict[str, TurnPreset] = {
         lexical_eot=True,
         preemptive_tts=False,
         vad_min_silence_s=0.6,
+        unknown_hold_s=0.9,
         **{**_COMMON, "noise_suppression": True, "min_energy_dbfs": -45.0},
     ),
     # Baseline for the bench: the framework's defaults, no gate, no lexical end of turn.

@@ -105,3 +105,14 @@ async def test_a_keypad_press_stops_the_agent_at_once(monkeypatch: pytest.Monkey
     assert result.timeline.of("agent_audio_clear"), "the keypad press must cut the reply"
     assert any(d.get("interrupted") for d in chat(result, "assistant"))
     assert call.turn.metrics()["dtmf"] == 1
+
+
+async def test_a_pause_after_words_that_may_be_complete_is_not_cut_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "I'd like a checkup on Tuesday [pause 700] no, Thursday morning": the words could end the
+    # turn and the audio model leans to "finished"; the hold keeps the agent quiet in the pause
+    result, _ = await run(AUDIO / "correction-after-pause.yaml", monkeypatch)
+    assert result.metrics.steps_with_pause == 1
+    assert result.metrics.cutoffs == 0, [(e.t, e.kind) for e in result.timeline]
+    assert result.passed, result.failures

@@ -3,8 +3,9 @@ import asyncio
 import pytest
 
 from agent.turn import CompletenessTurnDetector, LexicalTurnDetector, wrap_turn_detector
+from agent.turn.clock import ManualClock
 from agent.turn.completeness import Completeness
-from agent.turn.eot import adjusted_threshold
+from agent.turn.eot import UnknownHold, adjusted_threshold, hold_left
 
 
 class FakeAudioDetector:
@@ -75,3 +76,85 @@ def test_without_an_audio_model_the_words_alone_decide() -> None:
     assert asyncio.run(detector.predict_end_of_turn(None)) < threshold
     verdict[0] = "complete"
     assert asyncio.run(detector.predict_end_of_turn(None)) > threshold
+
+
+class Prediction:
+    def __init__(self, probability: float) -> None:
+        self.end_of_turn_probability = probability
+
+
+class PredictingDetector(FakeAudioDetector):
+    """The audio model's prediction, resolved at once with a fixed probability."""
+
+    def __init__(self, probability: float) -> None:
+        super().__init__()
+        self.probability = probability
+
+    def predict(self) -> "asyncio.Future[Prediction]":
+        fut: asyncio.Future[Prediction] = asyncio.get_running_loop().create_future()
+        fut.set_result(Prediction(self.probability))
+        return fut
+
+
+def test_hold_applies_only_to_unsure_unknown_words() -> None:
+    hold = UnknownHold(silence_s=0.9, sure_probability=0.9)
+    # predicted 0.2 s into the silence, asked at 0.45 s: 0.45 s of the hold left
+    assert hold_left(hold, "unknown", 0.76, 10.2, 10.45) == pytest.approx(0.45)
+    assert hold_left(hold, "unknown", 0.76, 10.2, 11.0) == 0.0  # the silence is long enough
+    assert hold_left(hold, "unknown", 0.95, 10.2, 10.45) == 0.0  # the model is sure
+    assert hold_left(hold, "complete", 0.76, 10.2, 10.45) == 0.0
+    assert hold_left(hold, "incomplete", 0.76, 10.2, 10.45) == 0.0  # waits max_delay anyway
+    assert hold_left(hold, "unknown", None, 10.2, 10.45) == 0.0  # no prediction came
+    assert hold_left(UnknownHold(), "unknown", 0.76, 10.2, 10.45) == 0.0  # hold off
+
+
+async def test_a_final_transcript_during_the_hold_decides_the_threshold() -> None:
+    verdict: list[Completeness] = ["unknown"]
+    clock = ManualClock(100.0)
+    detector = CompletenessTurnDetector(
+        PredictingDetector(0.7), lambda: verdict[0], UnknownHold(silence_s=0.9), clock
+    )
+    stream = detector.stream()
+    await stream.predict()
+    asking = asyncio.create_task(stream.unlikely_threshold("en"))
+    await asyncio.sleep(0.01)
+    assert not asking.done()  # held: the words are unknown and the model unsure
+    verdict[0] = "complete"  # "... next Wednesday morning" came in
+    assert await asyncio.wait_for(asking, 1.0) == pytest.approx(0.1)
+
+
+async def test_the_hold_ends_when_the_silence_is_long_enough() -> None:
+    clock = ManualClock(100.0)
+    detector = CompletenessTurnDetector(
+        PredictingDetector(0.7), lambda: "unknown", UnknownHold(silence_s=0.9), clock
+    )
+    stream = detector.stream()
+    await stream.predict()
+    asking = asyncio.create_task(stream.unlikely_threshold("en"))
+    await asyncio.sleep(0.01)
+    assert not asking.done()
+    clock.advance(0.7)  # 0.2 s before the prediction + 0.7 s: the hold's 0.9 s have passed
+    assert await asyncio.wait_for(asking, 1.0) == pytest.approx(0.4)
+
+
+async def test_resumed_speech_cancels_the_hold() -> None:
+    clock = ManualClock(100.0)
+    detector = CompletenessTurnDetector(
+        PredictingDetector(0.7), lambda: "unknown", UnknownHold(silence_s=0.9), clock
+    )
+    stream = detector.stream()
+    await stream.predict()
+    asking = asyncio.create_task(stream.unlikely_threshold("en"))
+    await asyncio.sleep(0.01)
+    asking.cancel()  # the framework cancels its end-of-turn task on the VAD's speech start
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+
+
+async def test_a_sure_model_is_answered_without_a_hold() -> None:
+    detector = CompletenessTurnDetector(
+        PredictingDetector(0.95), lambda: "unknown", UnknownHold(silence_s=0.9), ManualClock()
+    )
+    stream = detector.stream()
+    await stream.predict()
+    assert await asyncio.wait_for(stream.unlikely_threshold("en"), 0.5) == pytest.approx(0.4)
