@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from livekit.agents.inference.eot.base import MIN_SILENCE_DURATION_MS
+
 from .clock import Clock, MonotonicClock
 from .completeness import Completeness
 
@@ -29,9 +31,8 @@ _COMPLETE_SCALE = 0.25
 
 CompletenessSource = Callable[[], Completeness]
 # The framework asks the streaming model for a prediction once this much silence has
-# accumulated (livekit.agents.inference.eot.base.MIN_SILENCE_DURATION_MS): the prediction's
-# start dates the end of speech.
-PREDICTION_AFTER_SILENCE_S = 0.2
+# accumulated: the prediction's start dates the end of speech.
+PREDICTION_AFTER_SILENCE_S = MIN_SILENCE_DURATION_MS / 1000
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -108,16 +109,22 @@ def test_hold_applies_only_to_unsure_unknown_words() -> None:
     assert hold_left(UnknownHold(), "unknown", 0.76, 10.2, 10.45) == 0.0  # hold off
 
 
-async def test_a_final_transcript_during_the_hold_decides_the_threshold() -> None:
-    verdict: list[Completeness] = ["unknown"]
-    clock = ManualClock(100.0)
-    detector = CompletenessTurnDetector(
-        PredictingDetector(0.7), lambda: verdict[0], UnknownHold(silence_s=0.9), clock
-    )
-    stream = detector.stream()
+async def asked_while_held(
+    probability: float, source: Callable[[], Completeness], clock: ManualClock
+) -> "asyncio.Task[float | None]":
+    """The framework's question for the threshold, asked just after a prediction with
+    `probability` under a 0.9 s hold; the task is left running."""
+    hold = UnknownHold(silence_s=0.9)
+    stream = CompletenessTurnDetector(PredictingDetector(probability), source, hold, clock).stream()
     await stream.predict()
     asking = asyncio.create_task(stream.unlikely_threshold("en"))
     await asyncio.sleep(0.01)
+    return asking
+
+
+async def test_a_final_transcript_during_the_hold_decides_the_threshold() -> None:
+    verdict: list[Completeness] = ["unknown"]
+    asking = await asked_while_held(0.7, lambda: verdict[0], ManualClock(100.0))
     assert not asking.done()  # held: the words are unknown and the model unsure
     verdict[0] = "complete"  # "... next Wednesday morning" came in
     assert await asyncio.wait_for(asking, 1.0) == pytest.approx(0.1)
@@ -125,36 +132,20 @@ async def test_a_final_transcript_during_the_hold_decides_the_threshold() -> Non
 
 async def test_the_hold_ends_when_the_silence_is_long_enough() -> None:
     clock = ManualClock(100.0)
-    detector = CompletenessTurnDetector(
-        PredictingDetector(0.7), lambda: "unknown", UnknownHold(silence_s=0.9), clock
-    )
-    stream = detector.stream()
-    await stream.predict()
-    asking = asyncio.create_task(stream.unlikely_threshold("en"))
-    await asyncio.sleep(0.01)
+    asking = await asked_while_held(0.7, lambda: "unknown", clock)
     assert not asking.done()
     clock.advance(0.7)  # 0.2 s before the prediction + 0.7 s: the hold's 0.9 s have passed
     assert await asyncio.wait_for(asking, 1.0) == pytest.approx(0.4)
 
 
 async def test_resumed_speech_cancels_the_hold() -> None:
-    clock = ManualClock(100.0)
-    detector = CompletenessTurnDetector(
-        PredictingDetector(0.7), lambda: "unknown", UnknownHold(silence_s=0.9), clock
-    )
-    stream = detector.stream()
-    await stream.predict()
-    asking = asyncio.create_task(stream.unlikely_threshold("en"))
-    await asyncio.sleep(0.01)
+    asking = await asked_while_held(0.7, lambda: "unknown", ManualClock(100.0))
     asking.cancel()  # the framework cancels its end-of-turn task on the VAD's speech start
     with pytest.raises(asyncio.CancelledError):
         await asking
 
 
 async def test_a_sure_model_is_answered_without_a_hold() -> None:
-    detector = CompletenessTurnDetector(
-        PredictingDetector(0.95), lambda: "unknown", UnknownHold(silence_s=0.9), ManualClock()
-    )
-    stream = detector.stream()
-    await stream.predict()
-    assert await asyncio.wait_for(stream.unlikely_threshold("en"), 0.5) == pytest.approx(0.4)
+    asking = await asked_while_held(0.95, lambda: "unknown", ManualClock(100.0))
+    assert asking.done()
+    assert asking.result() == pytest.approx(0.4)
