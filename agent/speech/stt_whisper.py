@@ -35,6 +35,7 @@ from livekit.agents.types import (
 )
 from livekit.agents.utils import AudioBuffer
 
+from .line_gate import LevelGate, LineGateOptions, level_dbfs
 from .models import ModelMissingError
 from .name_lexicon import get_lexicon
 from .name_prior import NameFinder, NamePrior
@@ -55,6 +56,7 @@ from .whisper_engine import (
 )
 
 log = logging.getLogger(__name__)
+STT_LINE_GATE = LineGateOptions(piece_ms=16)
 _WINDOW = 512  # native VAD window: 32 ms at 16 kHz
 _WINDOW_MS = _WINDOW * 1000 // SAMPLE_RATE
 
@@ -89,6 +91,15 @@ class WhisperOptions:
     interim_interval_s: float = 1.0
     sphinx_step_ms: int = 160  # feed pocketsphinx this much audio at a time
     noise_suppression: bool = False  # rnnoise on the input before VAD and whisper
+    # On a noisy line (babble, TV) the segmenting VAD hears the line through a level gate, so
+    # background talk opens no utterance; whisper still decodes the ungated audio. 16 ms pieces:
+    # two per VAD window. None: no gate.
+    line_gate: LineGateOptions | None = STT_LINE_GATE
+    # While the gate acts, an utterance whose level stands less than this above the line's
+    # floor (read when it began: the caller's own words raise it) is background. Sim babble
+    # 12 dB under the caller: the caller's answers 17-21 dB above the floor, babble peaks that
+    # got through the gate 13-14 dB ("Okay.", "we're going to finish" as user turns).
+    line_margin_db: float = 15.5
     # Background talkers (TV, babble) are quieter than the caller: whole segments this many dB
     # below the caller's level are not decoded (edges: `edge_margin_db`).
     background_margin_db: float = 9.0
@@ -253,11 +264,6 @@ class WhisperSTT(stt.STT):
         return WhisperStream(stt=self, conn_options=conn_options)
 
 
-def _dbfs(window: np.ndarray) -> float:
-    rms = float(np.sqrt(np.mean(np.square(window.astype(np.float32) / 32768.0))))
-    return 20.0 * float(np.log10(max(rms, 1e-6)))
-
-
 def _speech_data(result: Transcript, language: str, start: float, end: float) -> stt.SpeechData:
     return stt.SpeechData(
         language=LanguageCode(language),
@@ -277,6 +283,8 @@ class WhisperStream(stt.RecognizeStream):
 
         self._vad = VAD()
         self._denoiser = NoiseSuppressor() if self._opts.noise_suppression else None
+        gate = self._opts.line_gate
+        self._line_gate = LevelGate(SAMPLE_RATE, gate) if gate is not None else None
         self._pending = np.zeros(0, dtype=np.int16)
         self._preroll: deque[np.ndarray] = deque(maxlen=max(1, self._opts.preroll_ms // _WINDOW_MS))
         self._windows_seen = 0  # windows since stream start (timestamps)
@@ -288,6 +296,7 @@ class WhisperStream(stt.RecognizeStream):
         self._preroll_voiced: deque[bool] = deque(maxlen=self._preroll.maxlen)
         self._speaker_level: float | None = None  # loudness of the caller's accepted speech
         self._utt_start_window = 0
+        self._line_floor: float | None = None  # the gate's floor when the utterance began
         self._silence_ms = 0
         self._last_interim_len = 0
         self._interim_task: asyncio.Task[Transcript] | None = None
@@ -336,7 +345,8 @@ class WhisperStream(stt.RecognizeStream):
 
     async def _process_window(self, window: np.ndarray) -> None:
         opts = self._opts
-        prob = float(self._vad.predict(window))
+        heard = window if self._line_gate is None else self._line_gate.process(window)
+        prob = float(self._vad.predict(heard))
         self._windows_seen += 1
         if not self._in_speech:
             self._preroll.append(window)
@@ -347,7 +357,7 @@ class WhisperStream(stt.RecognizeStream):
             return
 
         self._utt.append(window)
-        self._levels.append(_dbfs(window))
+        self._levels.append(level_dbfs(window))
         if prob >= opts.activation_threshold:
             self._voiced_levels.append(self._levels[-1])
         if prob < opts.deactivation_threshold:
@@ -397,13 +407,15 @@ class WhisperStream(stt.RecognizeStream):
     def _start_utterance(self) -> None:
         self._in_speech = True
         self._utt = list(self._preroll)
-        self._levels = [_dbfs(w) for w in self._utt]
+        self._levels = [level_dbfs(w) for w in self._utt]
         self._voiced_levels = [
             lv for lv, voiced in zip(self._levels, self._preroll_voiced, strict=True) if voiced
         ]
         self._preroll.clear()
         self._preroll_voiced.clear()
         self._utt_start_window = self._windows_seen - len(self._utt)
+        gate = self._line_gate
+        self._line_floor = gate.floor_dbfs if gate is not None and gate.active else None
         self._silence_ms = 0
         self._last_interim_len = 0
         self._request_id = utils.shortuuid()
@@ -506,12 +518,12 @@ class WhisperStream(stt.RecognizeStream):
         return float(np.percentile(levels, 80))
 
     def _is_background(self) -> bool:
+        level = self._utterance_level()
+        if self._line_floor is not None and level < self._line_floor + self._opts.line_margin_db:
+            return True
         margin = self._opts.background_margin_db
-        return (
-            margin > 0
-            and self._speaker_level is not None
-            and self._utterance_level() < self._speaker_level - margin
-        )
+        caller = self._speaker_level
+        return margin > 0 and caller is not None and level < caller - margin
 
     def _speech_audio(self, begin: int, stop: int) -> np.ndarray:
         """Windows [begin, stop) without quiet edges (silence, babble glued after the words)."""
@@ -584,11 +596,12 @@ class WhisperStream(stt.RecognizeStream):
         # log, why a turn the VAD heard never reached the agent.
         log.log(
             logging.DEBUG if result.accepted else logging.INFO,
-            "stt final %s: %.1f s, level %.1f dBFS (caller %s), confidence %.2f%s",
+            "stt final %s: %.1f s, level %.1f dBFS (caller %s, line %s), confidence %.2f%s",
             request_id,
             end - start,
             level,
             "?" if self._speaker_level is None else f"{self._speaker_level:.1f}",
+            "-" if self._line_floor is None else f"{self._line_floor:.1f}",
             result.confidence,
             "" if result.accepted else f", dropped: {result.rejected or 'no words'}",
         )

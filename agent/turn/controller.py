@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import math
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ import numpy as np
 from livekit import rtc
 from livekit.agents import stt
 
+from ..speech.line_gate import GatedVAD, level_dbfs
 from .clock import Clock, MonotonicClock
 from .completeness import Completeness, expectation_from_prompt, lexical_completeness
 from .eot import UnknownHold, wrap_turn_detector
@@ -52,12 +52,8 @@ _END = object()
 
 
 def frame_dbfs(frame: rtc.AudioFrame) -> float:
-    """Loudness of one int16 frame in dBFS (-inf for digital silence -> -120)."""
-    samples = np.frombuffer(frame.data, dtype=np.int16)
-    if samples.size == 0:
-        return -120.0
-    rms = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2)))
-    return 20.0 * math.log10(rms / 32768.0) if rms > 0 else -120.0
+    """Loudness of one int16 frame in dBFS (digital silence: -120)."""
+    return level_dbfs(np.frombuffer(frame.data, dtype=np.int16))
 
 
 class InterruptionController:
@@ -98,7 +94,8 @@ class InterruptionController:
 
     def session_options(self, turn_detector: Any = None, vad: Any = None) -> dict[str, Any]:
         """Keyword arguments for AgentSession: turn_handling (with our end-of-turn detector),
-        aec_warmup_duration, and `vad` (a per-call copy tuned to the preset) when one is given."""
+        aec_warmup_duration, and `vad` (a per-call copy tuned to the preset, behind the line
+        gate when the preset has one) when one is given."""
         detector = turn_detector
         if self.preset.lexical_eot:
             hold = UnknownHold(silence_s=self.preset.unknown_hold_s)
@@ -108,7 +105,8 @@ class InterruptionController:
             **session_kwargs(self.preset),
         }
         if vad is not None:
-            options["vad"] = session_vad(vad, self.preset)
+            tuned = session_vad(vad, self.preset)
+            options["vad"] = GatedVAD(tuned) if self.preset.line_gate else tuned
         return options
 
     def attach(self, session: Any, agent: Any) -> None:

@@ -58,6 +58,10 @@ class TurnPreset:
     late_answer_window_s: float
     """A backchannel-word ("okay", "sure") said this close to the end of an agent question is an
     answer, not a backchannel: it becomes the next user turn."""
+    line_gate: bool = True
+    """The session's VAD hears the line through a level gate (agent/speech/line_gate.py): on a
+    noisy line, background talk well under the caller's voice is not the caller speaking. It
+    acts only while the line's noise floor is high; a clean line passes untouched."""
     unknown_hold_s: float = 0.0
     """Words that neither finish nor continue a thought and an audio model not sure the patient
     is done (probability under 0.9): answer only after this much silence (0: the short delay).
@@ -143,6 +147,7 @@ PRESETS: dict[str, TurnPreset] = {
         lexical_eot=False,
         preemptive_tts=False,
         vad_min_silence_s=None,
+        line_gate=False,
         **{**_COMMON, "gate": False, "false_interruption_timeout_s": 2.0},
     ),
 }

@@ -84,9 +84,13 @@ class _Models:
     @classmethod
     def get(cls) -> dict[str, Any]:
         if cls.userdata is None:
+            from agent.nlu import warm
             from agent.speech.warmup import load_speech_models
 
             cls.userdata = {"speech": load_speech_models()}
+            # as the worker's prewarm does: dateparser's first read took 0.27-0.48 s on the
+            # event loop in the first call with a weekday, and the patient's audio stalled
+            warm()
         return cls.userdata
 
 

@@ -421,3 +421,33 @@ def test_a_name_whisper_writes_as_other_words_is_found_by_its_own_search(
     assert {"priya", "nair"} <= words(
         whisper.transcribe(line, build_prompt(), 5, searched.choose).text
     )
+
+
+async def test_babble_under_the_caller_opens_no_utterance_of_its_own(
+    whisper: WhisperEngine, say: Say
+) -> None:
+    # four talkers 12 dB under the caller, from the first second: the segmenter must wait
+    # for the caller (it used to write the babble out as sentences of its own)
+    from sim.audio import noise as nz
+    from sim.audio.patient import BABBLE_LINES
+
+    rng = np.random.default_rng(7)
+    talkers = [synthesize(t, "espeak" if i % 2 else "piper") for i, t in enumerate(BABBLE_LINES)]
+    caller = say("I need a checkup on Monday.", pad_s=0.0).astype(np.float32) / 32768
+    lead, tail = 16000 * 4, 16000 * 2
+    babble = nz.scale_to_snr(
+        nz.babble(lead + caller.size + tail, talkers, rng), 12, nz.db_to_amp(nz.SPEECH_RMS_DBFS)
+    )
+    line = babble.copy()
+    line[lead : lead + caller.size] += caller / nz.rms(caller) * nz.db_to_amp(nz.SPEECH_RMS_DBFS)
+    pcm = (np.clip(line, -1, 1) * 32767).astype(np.int16)
+    events = await _stream(WhisperSTT(engine=whisper), pcm, False)
+    finals = [
+        e.alternatives[0]
+        for e in events
+        if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT and e.alternatives[0].text
+    ]
+    assert finals and all(f.start_time >= 3.6 for f in finals), [
+        (f.start_time, f.text) for f in finals
+    ]
+    assert {"checkup", "monday"} <= words(" ".join(f.text for f in finals))

@@ -116,3 +116,14 @@ async def test_a_pause_after_words_that_may_be_complete_is_not_cut_off(
     assert result.metrics.steps_with_pause == 1
     assert result.metrics.cutoffs == 0, [(e.t, e.kind) for e in result.timeline]
     assert result.passed, result.failures
+
+
+async def test_background_talk_on_the_line_does_not_mute_the_agent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # babble 15 dB under the caller for the whole call: it used to hold the caller "speaking"
+    # from the first second, so the greeting never played and the question went unanswered
+    result, _ = await run(AUDIO / "babble-line-backchannel.yaml", monkeypatch)
+    said = [d["text"] for d in chat(result, "assistant")]
+    assert said and said[0].startswith("Thanks for calling"), said
+    assert result.passed, (result.failures, said)
