@@ -95,7 +95,9 @@ class WhisperOptions:
     # background talk opens no utterance; whisper still decodes the ungated audio. 16 ms pieces:
     # two per VAD window. None: no gate.
     line_gate: LineGateOptions | None = STT_LINE_GATE
-    # While the gate acts, an utterance whose level stands less than this above the line's
+    # On a line that carries talk (`LevelGate.talk_on_line`: not in its first second, not under
+    # steady noise, where the caller at 10 dB SNR stands only 13-16 dB above the floor), an
+    # utterance whose level stands less than this above the line's
     # floor (read when it began: the caller's own words raise it) is background. Sim babble
     # 12 dB under the caller: the caller's answers 17-21 dB above the floor, babble peaks that
     # got through the gate 13-14 dB ("Okay.", "we're going to finish" as user turns).
@@ -415,7 +417,7 @@ class WhisperStream(stt.RecognizeStream):
         self._preroll_voiced.clear()
         self._utt_start_window = self._windows_seen - len(self._utt)
         gate = self._line_gate
-        self._line_floor = gate.floor_dbfs if gate is not None and gate.active else None
+        self._line_floor = gate.floor_dbfs if gate is not None and gate.talk_on_line else None
         self._silence_ms = 0
         self._last_interim_len = 0
         self._request_id = utils.shortuuid()

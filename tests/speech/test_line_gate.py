@@ -26,6 +26,16 @@ def hiss(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
     return (rng.standard_normal(int(RATE * seconds)) * 10 ** (dbfs / 20) * 32768).astype(np.int16)
 
 
+def talk(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
+    """Noise whose level rises and falls like syllables: a crowd of voices, as a level gate
+    sees it (steady hiss is left to the VADs)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(RATE * seconds)) / RATE
+    envelope = 0.25 + np.abs(np.sin(2 * np.pi * 2.5 * t + rng.uniform(0, 3)))
+    noise = rng.standard_normal(t.size) * envelope / np.sqrt(np.mean(envelope**2))
+    return (noise * 10 ** (dbfs / 20) * 32768).astype(np.int16)
+
+
 def gate_all(gate: LevelGate, pcm: np.ndarray) -> np.ndarray:
     """Feed the line 20 ms at a time, as a room does."""
     return np.concatenate([gate.process(pcm[i : i + 320]) for i in range(0, pcm.size, 320)])
@@ -46,7 +56,7 @@ def test_a_clean_line_passes_untouched_once_it_was_heard() -> None:
 
 
 def test_background_under_the_caller_is_shut_and_the_caller_opens_it() -> None:
-    background = hiss(4.0, -38)
+    background = talk(4.0, -38)
     voice_at = int(RATE * 3)
     line = background.astype(np.int32)
     line[voice_at : voice_at + RATE // 2] += tone(0.5, -18)
@@ -59,11 +69,22 @@ def test_background_under_the_caller_is_shut_and_the_caller_opens_it() -> None:
 
 
 def test_a_brief_peak_in_the_background_does_not_open_the_gate() -> None:
-    line = hiss(3.0, -38).astype(np.int32)
+    line = talk(3.0, -38).astype(np.int32)
     click_at = int(RATE * 2)
     line[click_at : click_at + PIECE * 2] += tone(0.02, -15)  # 20 ms: shorter than open_after
     out = gate_all(LevelGate(RATE), np.clip(line, -32768, 32767).astype(np.int16))
     assert not out[RATE:].any()
+
+
+def test_steady_noise_is_left_to_the_vads() -> None:
+    # a loud steady hiss is no speech to Silero; gating it cut the caller's quieter syllables
+    line = hiss(4.0, -35).astype(np.int32)
+    line[RATE * 3 : RATE * 3 + RATE // 2] += tone(0.5, -25)
+    pcm = np.clip(line, -32768, 32767).astype(np.int16)
+    gate = LevelGate(RATE)
+    out = gate_all(gate, pcm)
+    assert np.array_equal(out[RATE:], pcm[RATE:])
+    assert not gate.active and gate.floor_dbfs > -50
 
 
 def test_a_quiet_line_keeps_the_gate_idle() -> None:
@@ -111,7 +132,7 @@ async def test_the_gated_vad_hears_the_gated_line_and_passes_its_events_back() -
     gated = GatedVAD(inner)
     assert gated.min_silence_duration == 0.4  # the session checks it against its EOT model
     stream = gated.stream()
-    line = hiss(3.0, -38)
+    line = talk(3.0, -38)
     for i in range(0, line.size, 320):
         stream.push_frame(rtc.AudioFrame(line[i : i + 320].tobytes(), RATE, 1, 320))
     pushed = inner.streams[0].frames
@@ -139,3 +160,25 @@ def test_a_caller_talking_on_without_pauses_does_not_become_the_floor() -> None:
     out = gate_all(gate, pcm)
     assert not gate.active
     assert np.array_equal(out[RATE:], pcm[RATE:])
+
+
+def test_a_long_answer_on_a_steady_noise_line_does_not_turn_the_gate_on() -> None:
+    # the quiet ends of the caller's words sit between the floor and the gate's margin; were
+    # they the background's, the spread would grow until the gate cut the rest of the answer
+    word = np.concatenate([tone(0.25, -20), tone(0.2, -30, hz=150)]).astype(np.int32)
+    answer = np.concatenate([word + hiss(0.45, -38, seed=k)[: word.size] for k in range(12)])
+    pcm = np.concatenate([hiss(1.0, -38).astype(np.int32), answer]).astype(np.int16)
+    gate = LevelGate(RATE)
+    out = gate_all(gate, pcm)
+    assert not gate.active, gate.spread_db
+    assert np.array_equal(out[RATE:], pcm[RATE:])
+
+
+def test_talk_on_the_line_is_judged_after_the_first_second() -> None:
+    talking, steady = LevelGate(RATE), LevelGate(RATE)
+    gate_all(talking, talk(0.5, -38))
+    assert talking.active and not talking.talk_on_line  # taken for talk, not judged yet
+    gate_all(talking, talk(2.0, -38, seed=1))
+    gate_all(steady, hiss(2.5, -38))
+    assert talking.talk_on_line and talking.active
+    assert not steady.talk_on_line and not steady.active
