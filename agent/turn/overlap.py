@@ -59,6 +59,9 @@ def classify_overlap(
     ):
         # "sure kare": a backchannel the STT garbled; a real correction names something
         return "backchannel" if final else "undecided"
+    if final and not content and not cue:
+        # only glue words ("A.", "the"): whisper's spelling of a hum ("uh-huh" -> "A.")
+        return "noise"
     if p.verify == "one_word":
         return "interruption"  # one non-backchannel word is enough
     if p.verify == "two_words":

@@ -65,6 +65,14 @@ def test_no_words_is_noise_only_when_the_utterance_is_over() -> None:
     assert classify_overlap("", 0.6, -30.0, final=True) == "noise"
 
 
+@pytest.mark.parametrize("preset", ["natural", "fast", "noisy"])
+def test_a_final_of_glue_words_only_is_noise(preset: str) -> None:
+    # whisper wrote an "uh-huh" over the agent as "A.": there is nothing to answer
+    assert classify_overlap("A.", 0.3, -25.0, final=True, preset=PRESETS[preset]) == "noise"
+    assert classify_overlap("and the", 0.4, -25.0, final=True, preset=PRESETS[preset]) == "noise"
+    assert classify_overlap("A. No.", 0.4, -25.0, final=True) == "interruption"
+
+
 def test_noisy_needs_two_content_words() -> None:
     noisy = PRESETS["noisy"]
     assert classify_overlap("Wednesday", 0.5, -20.0, final=True, preset=noisy) == "noise"
