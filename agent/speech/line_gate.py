@@ -45,8 +45,8 @@ class LineGateOptions:
     spread_percentile: float = 30.0
     judge_after_s: float = 1.0  # the spread decides from then on
     spread_hysteresis_db: float = 1.0
-    voice_sample: int = 8
-    quiet_s: float = 1.0
+    voice_sample: int = 8  # the floor hears 1 in this many pieces of the caller's voice
+    quiet_s: float = 1.0  # and nothing of the quiet word endings this long after it
     hangover_s: float = 0.3
     open_after_ms: int = 30  # loud audio this long in a row opens the gate: babble peaks are brief
     min_history_s: float = 0.1  # shut until this much of the line was heard
@@ -133,9 +133,9 @@ class LevelGate:
             voice = True
         else:
             voice = False
-        # The floor and spread are the background's: pieces with the caller's voice, or less
-        # than `quiet_s` after it (the quiet ends of words), count 1 in `voice_sample` (so a
-        # line that gets louder for good still moves the floor). Counted in full, a long answer
+        # The floor and spread are the background's: pieces with the caller's voice count 1 in
+        # `voice_sample` (so a line that gets louder for good still moves the floor), the
+        # `quiet_s` after it (the quiet ends of words) not at all. Counted in full, a long answer
         # on a steady-noise line raised the spread until the gate acted in the middle of it and
         # cut the rest (a phone number lost its last digits).
         self._voiced = self._voiced + 1 if voice else 0
