@@ -52,10 +52,14 @@ class NameLexicon:
     """Ranks of names (1 = most common somewhere); 0 means not a common name."""
 
     def __init__(
-        self, ranks: dict[str, tuple[int, int]], sounds: dict[str, str] | None = None
+        self,
+        ranks: dict[str, tuple[int, int]],
+        sounds: dict[str, str] | None = None,
+        us_births: dict[str, int] | None = None,
     ) -> None:
         self._ranks = ranks
         self._sounds = sounds or {}
+        self._us_births = us_births or {}
 
     def __len__(self) -> int:
         return len(self._ranks)
@@ -65,6 +69,11 @@ class NameLexicon:
 
     def last_rank(self, word: str) -> int:
         return self._ranks.get(word.lower(), (0, 0))[1]
+
+    def us_births(self, word: str) -> int:
+        """US babies given `word` as a first name since 1930; 0 when fewer than
+        `MIN_US_BIRTHS` or unknown."""
+        return self._us_births.get(word.lower(), 0)
 
     def rows(self) -> list[tuple[str, int, int, str]]:
         """(name, first_rank, last_rank, phonemes) for every name; phonemes may be ""."""
@@ -85,7 +94,8 @@ class NameLexicon:
                 ranks[name] = (int(first), int(last))
                 if spoken and spoken[0]:
                     phonemes[name] = spoken[0]
-        return cls(ranks, phonemes)
+        births = {name: n for name, (_, n) in us_first_name_births().items()}
+        return cls(ranks, phonemes, births)
 
 
 _shared: NameLexicon | None = None

@@ -108,6 +108,13 @@ class NamePrior:
         middle = sum(self._word(w, "middle") for w in words[1:-1])
         return self._word(words[0], "first") + middle + self._word(words[-1], "last")
 
+    def spelling_key(self, name: str) -> tuple[float, float]:
+        """How usual a spelling of a name is here, for choosing among names that sound the
+        same ("Nora"/"Norah"): US births of the first name first, then the name's prior."""
+        words = name_words(name)
+        births = self._lexicon.us_births(words[0]) if words else 0
+        return math.log1p(births), self.name_log_prior(name)
+
     def year_penalty(self, text: str) -> float:
         """Cost of a birth year no patient has (over `max_age`, or in the future)."""
         this_year = self._opts.this_year or date.today().year

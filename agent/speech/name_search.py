@@ -150,13 +150,32 @@ class NameSearch:
                             found[full] = max(score, found.get(full, -np.inf))
                     if child.children:
                         grown.append(_Partial(score, tokens, child, partial.done))
-            grown.sort(key=lambda p: -p.logprob)
-            partials = grown[: opts.beam]
+            partials = _keep_best(grown, opts.beam, staged=bool(then))
             if found:
                 floor = max(found.values()) - opts.prune_nats
                 partials = [p for p in partials if p.logprob > floor]
         ranked = sorted(found.items(), key=lambda item: -item[1])
         return ranked[: opts.results]
+
+
+def _keep_best(grown: list[_Partial], beam: int, staged: bool) -> list[_Partial]:
+    """The `beam` likeliest partials, or with `staged` the `beam` likeliest at each stage (names
+    already complete).
+
+    Staged is for a search ending in a word already heard (`then`): a complete first name
+    waiting for it is a whole candidate and should not compete with the prefixes of longer
+    first names, whose scores sum fewer tokens ("Leo" fell out of the beam for "Little Martin"
+    behind " Le", " Li" and their kin, and "Rita Martin" won). An open first + last search is
+    left unstaged: it then reached more common names that sound like the heard words ("Brian
+    Eyre" for "Pre-In-Air") and the prior picked them over the rarer right name."""
+    if not staged:
+        return sorted(grown, key=lambda p: -p.logprob)[:beam]
+    stages: dict[int, list[_Partial]] = {}
+    for partial in sorted(grown, key=lambda p: -p.logprob):
+        stage = stages.setdefault(len(partial.done), [])
+        if len(stage) < beam:
+            stage.append(partial)
+    return [p for stage in stages.values() for p in stage]
 
 
 @functools.cache

@@ -153,3 +153,40 @@ def test_words_the_finder_rejects_as_a_name_get_no_prior_where_a_name_stands() -
     chosen = NameRescorer(prior, index, name_in_answer).choose([Hypothesis(heard, -2.0)], fits)
     assert other in fits.asked
     assert chosen.text != other
+
+
+def usual_spelling_rescorer(us_births: dict[str, int]) -> NameRescorer:
+    # the two spellings rank alike in the lexicon, as "Nora" (512th) and "Norah" (532nd) do
+    ranks = {**NAME_RANKS, "nora": (512, 0), "norah": (520, 0), "singh": (0, 540)}
+    lexicon = NameLexicon(ranks, us_births=us_births)
+    index = NameSoundIndex([(n, f, la, sounds(n)) for n, (f, la) in ranks.items()])
+    return NameRescorer(NamePrior(lexicon, name_in_answer), index, name_in_answer)
+
+
+NOR_SING = "Nor Sing, February 2, 1980."
+NORA, NORAH = "Nora Singh, February 2, 1980.", "Norah Singh, February 2, 1980."
+
+
+def test_of_names_spoken_alike_the_spelling_given_to_more_us_babies_is_kept() -> None:
+    # whisper fits "Norah" better (its tokens start like the " Nor" it heard), not the audio
+    fits = Fits({NOR_SING: -4.0, NORAH: -5.9, NORA: -7.0})
+    chosen = usual_spelling_rescorer({"nora": 99756, "norah": 19987}).choose(
+        [Hypothesis(NOR_SING, -4.0)], fits
+    )
+    assert NORA in fits.asked and NORAH in fits.asked
+    assert chosen == Hypothesis(NORA, -7.0)
+
+
+def test_the_usual_spelling_follows_the_births_not_the_fit() -> None:
+    fits = Fits({NOR_SING: -4.0, NORAH: -7.0, NORA: -5.9})
+    chosen = usual_spelling_rescorer({"nora": 19987, "norah": 99756}).choose(
+        [Hypothesis(NOR_SING, -4.0)], fits
+    )
+    assert chosen.text == NORAH
+
+
+def test_a_name_that_sounds_different_is_never_swapped_in_for_its_spelling() -> None:
+    # "Noor" is given to more babies here, but it is a different sound from the winner
+    fits = Fits({NOR_SING: -4.0, NORA: -5.0, "Noor Singh, February 2, 1980.": -9.0})
+    rescorer = usual_spelling_rescorer({"nora": 100, "noor": 100000})
+    assert rescorer.choose([Hypothesis(NOR_SING, -4.0)], fits).text == NORA

@@ -79,3 +79,55 @@ def test_the_word_said_after_the_name_ranks_the_searched_first_names() -> None:
     with_last = names.search(heard, "", "first", then="Martin")
     assert with_last[0][0] == "Leo"
     assert [name for name, _ in with_last] == ["Leo", "Le"]
+
+
+class Pieces:
+    """A decoder over a few whole-word tokens with a table of next-token probabilities per
+    prefix: " Leo" ends in one step, as in whisper's vocabulary, while " Li" is a prefix."""
+
+    vocabulary = "pieces"
+    PIECES = (" Martin", " Leo", " Li", "ta", "la")
+
+    def __init__(self, table: dict[str, dict[str, float]]) -> None:
+        self.table = table
+
+    def tokenize(self, text: str) -> list[int]:
+        tokens: list[int] = []
+        while text:
+            index = next(i for i, p in enumerate(self.PIECES) if text.startswith(p))
+            tokens.append(index)
+            text = text[len(self.PIECES[index]) :]
+        return tokens
+
+    def next_logprobs(self, prefixes: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        out = []
+        for prefix in prefixes:
+            probs = np.full(len(self.PIECES), 1e-4)
+            for piece, p in self.table.get("".join(self.PIECES[t] for t in prefix), {}).items():
+                probs[self.PIECES.index(piece)] = p
+            out.append(np.log(probs))
+        return out
+
+
+HEARD_LITA_OR_LEO = {
+    "": {" Li": 0.7, " Leo": 0.2},
+    " Li": {"ta": 0.8, "la": 0.1},
+    " Lita": {" Martin": 0.9},
+    " Lila": {" Martin": 0.9},
+    " Leo": {" Martin": 0.9},
+}
+
+
+def test_a_first_name_waiting_for_the_heard_last_name_keeps_a_place_in_the_beam() -> None:
+    # " Leo" ends in one token but scores below the prefix " Li": in a shared beam of one
+    # it was dropped before " Martin" could show that it fits
+    names = search(["Lita", "Lila", "Leo"], ["Martin"], beam=1)
+    found = dict(names.search(Pieces(HEARD_LITA_OR_LEO), "", "first", then="Martin"))
+    assert max(found, key=found.__getitem__) == "Lita"
+    assert "Leo" in found
+
+
+def test_an_open_first_and_last_search_shares_one_beam() -> None:
+    names = search(["Lita", "Lila", "Leo"], ["Martin"], beam=1)
+    found = dict(names.search(Pieces(HEARD_LITA_OR_LEO)))
+    assert list(found) == ["Lita Martin"]
