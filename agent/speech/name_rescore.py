@@ -200,11 +200,11 @@ class NameRescorer:
             name = self._find_name(span) if span else None
         return name
 
-    def _best(self, texts: Sequence[str], fits: Sequence[float]) -> int:
+    def _best(self, names: Sequence[str | None], fits: Sequence[float]) -> int:
         weight = self._opts.prior_weight
-        priors = [self._prior.name_log_prior(self._name_in(t)) for t in texts]
+        priors = [self._prior.name_log_prior(name) for name in names]
         totals = [fit + weight * prior for fit, prior in zip(fits, priors, strict=True)]
-        return max(range(len(texts)), key=totals.__getitem__)
+        return max(range(len(names)), key=totals.__getitem__)
 
     def choose(self, hypotheses: Sequence[Hypothesis], score: TextScorer) -> Hypothesis:
         """The answer to keep, with whisper's log-probability of it.
@@ -221,10 +221,11 @@ class NameRescorer:
         if len(texts) < 2:
             return hypotheses[self._prior.pick(hypotheses)]
         fits = score(texts)
-        best = self._usual_spelling(texts, self._best(texts, fits))
+        names = [self._name_in(t) for t in texts]
+        best = self._usual_spelling(names, self._best(names, fits))
         return Hypothesis(texts[best], fits[best])
 
-    def _usual_spelling(self, texts: Sequence[str], best: int) -> int:
+    def _usual_spelling(self, names: Sequence[str | None], best: int) -> int:
         """The text among those whose name sounds like the best one's that spells it the usual
         way here. Whisper cannot hear a spelling, and its fits of homophones follow its tokens
         rather than the audio: for the public "Nora Singh" line, heard "Nor Sing", "Norah"
@@ -234,7 +235,6 @@ class NameRescorer:
         spoken as "Ken", then beat "Grace Kim")."""
         if not self._opts.usual_spelling:
             return best
-        names = [self._name_in(t) for t in texts]
         chosen = names[best]
         if not chosen:
             return best
